@@ -2,6 +2,7 @@ package org.bip324shaper.core.message;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 
 /**
  * The v1 header checksum: the first 4 bytes of SHA256(SHA256(payload)). Holds one digest instance, so it is as
@@ -32,6 +33,6 @@ final class FrameChecksum {
     boolean matches(byte[] payload, byte[] expected, int offset) {
         byte[] actual = new byte[LENGTH];
         write(payload, actual, 0);
-        return java.util.Arrays.equals(actual, 0, LENGTH, expected, offset, offset + LENGTH);
+        return Arrays.equals(actual, 0, LENGTH, expected, offset, offset + LENGTH);
     }
 }

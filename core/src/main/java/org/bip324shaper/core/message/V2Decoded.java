@@ -1,5 +1,7 @@
 package org.bip324shaper.core.message;
 
+import java.util.Objects;
+
 /**
  * What {@link V2MessageCodec#decode(byte[])} found in the contents of a v2 application packet: a message, or a
  * one-byte message type ID this library does not know.
@@ -12,7 +14,7 @@ public sealed interface V2Decoded permits V2Decoded.Message, V2Decoded.UnknownSh
     /** A message with a known type, ready to be framed for v1. */
     record Message(NetworkMessage message) implements V2Decoded {
         public Message {
-            java.util.Objects.requireNonNull(message, "message");
+            Objects.requireNonNull(message, "message");
         }
     }
 

@@ -1,5 +1,6 @@
 package org.bip324shaper.core.message;
 
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -67,6 +68,6 @@ public final class V2MessageCodec {
     }
 
     private static byte[] slice(byte[] contents, int from) {
-        return java.util.Arrays.copyOfRange(contents, from, contents.length);
+        return Arrays.copyOfRange(contents, from, contents.length);
     }
 }

@@ -1,6 +1,7 @@
 package org.bip324shaper.core.message;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -167,7 +168,7 @@ class V1FrameCodecTest {
         assertEquals(1001, e.announced());
         assertEquals(1000, e.limit());
         // exactly at the cap is fine
-        assertNotNull(assertDoesNotFail(() -> new V1FrameDecoder(Network.MAINNET, 1001).decode(ByteBuffer.wrap(frame))));
+        assertNotNull(assertDoesNotThrow(() -> new V1FrameDecoder(Network.MAINNET, 1001).decode(ByteBuffer.wrap(frame))));
     }
 
     @Test
@@ -222,18 +223,6 @@ class V1FrameCodecTest {
         assertThrows(NullPointerException.class, () -> new V1FrameDecoder(null));
         assertThrows(NullPointerException.class, () -> new V1FrameEncoder(null));
         assertEquals(V1FrameDecoder.DEFAULT_MAX_PAYLOAD, new V1FrameDecoder(Network.MAINNET).maxPayload());
-    }
-
-    private interface Decode {
-        NetworkMessage run() throws Bip324Exception;
-    }
-
-    private static NetworkMessage assertDoesNotFail(Decode decode) {
-        try {
-            return decode.run();
-        } catch (Bip324Exception e) {
-            throw new AssertionError(e);
-        }
     }
 
     private static byte[] withLength(byte[] frame, long length) {
