@@ -1,0 +1,382 @@
+package org.bip324shaper.driver;
+
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.bip324shaper.core.Network;
+import org.bip324shaper.core.engine.ShapedEngine;
+import org.bip324shaper.core.handshake.Role;
+import org.bip324shaper.core.message.NetworkMessage;
+import org.bip324shaper.core.shaping.MonotonicClock;
+import org.bip324shaper.core.shaping.TrafficConfig;
+import org.bip324shaper.core.shaping.TrafficStats;
+import org.bip324shaper.core.trace.TraceRecorder;
+
+/**
+ * A shaped BIP-324 connection over a blocking stream pair. The constructor runs the whole handshake; then
+ * {@link #read()} returns genuine messages (decoys are verified, counted and dropped) and {@link #write} sends them
+ * with the padding the shaper chooses, a genuine packet and its padding in one write. A daemon thread sends the
+ * decoys the shaper schedules. One thread may read while others write; {@link #close()} stops everything.
+ */
+public final class ShapedProtocol implements Closeable {
+    private static final int READ_BUFFER = 64 * 1024;
+    private static final AtomicInteger THREAD_IDS = new AtomicInteger();
+
+    private final ShapedEngine engine;
+    private final InputStream in;
+    private final OutputStream out;
+    private final Closeable transport;
+    private final MonotonicClock clock;
+
+    private final ReentrantLock readLock = new ReentrantLock();
+    private final byte[] readBytes = new byte[READ_BUFFER];
+    private ByteBuffer unread = ByteBuffer.allocate(0);
+
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final ReentrantLock tickLock = new ReentrantLock();
+    private final Condition tickChanged = tickLock.newCondition();
+    private final Thread decoyThread;
+    private volatile boolean closed;
+    private volatile IOException writeFailure;
+
+    private ShapedProtocol(Options options, InputStream in, OutputStream out, Closeable transport) throws IOException {
+        this.in = Objects.requireNonNull(in, "in");
+        this.out = Objects.requireNonNull(out, "out");
+        this.transport = transport;
+        this.clock = options.clock;
+        this.engine = ShapedEngine.builder(options.role, options.network)
+                .config(options.config).clock(options.clock).recorder(options.recorder).build();
+        try {
+            handshake();
+        } catch (IOException | RuntimeException e) {
+            closeQuietly();
+            throw e;
+        }
+        decoyThread = new Thread(this::runDecoys, "bip324-decoys-" + THREAD_IDS.incrementAndGet());
+        decoyThread.setDaemon(true);
+        decoyThread.start();
+    }
+
+    /** Runs the handshake over the streams, as {@code role}; blocks until it is done. */
+    public static ShapedProtocol over(InputStream in, OutputStream out, Options options) throws IOException {
+        return new ShapedProtocol(options, in, out, () -> {
+            try {
+                in.close();
+            } finally {
+                out.close();
+            }
+        });
+    }
+
+    /**
+     * Runs the handshake over a connected socket, as {@code role}. The handshake fails with a
+     * {@link SocketTimeoutException} if the peer stays silent for {@link Options#handshakeTimeout}.
+     */
+    public static ShapedProtocol over(Socket socket, Options options) throws IOException {
+        int oldTimeout = socket.getSoTimeout();
+        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, options.handshakeTimeout.toMillis()));
+        ShapedProtocol p;
+        try {
+            p = new ShapedProtocol(options, socket.getInputStream(), socket.getOutputStream(), socket);
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+        socket.setSoTimeout(oldTimeout);
+        return p;
+    }
+
+    public static Options options(Role role, Network network) {
+        return new Options(role, network);
+    }
+
+    private void handshake() throws IOException {
+        flushWrites();
+        while (!engine.isEstablished()) {
+            fill();
+            engine.receive(unread);
+            flushWrites();
+        }
+    }
+
+    /** The 32-byte session id both sides share. */
+    public byte[] sessionId() {
+        return engine.sessionId().orElseThrow();
+    }
+
+    public String sessionIdHex() {
+        return engine.sessionIdHex().orElseThrow();
+    }
+
+    public TrafficStats stats() {
+        return engine.stats();
+    }
+
+    // --- reading -----------------------------------------------------------------------------------------------
+
+    /** The next genuine message; blocks. Unknown short IDs are skipped. {@link EOFException} when the peer closed. */
+    public NetworkMessage read() throws IOException {
+        readLock.lock();
+        try {
+            NetworkMessage m;
+            while ((m = engine.pollMessage()) == null) {
+                receiveMore();
+            }
+            return m;
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /** The next genuine packet's raw contents (message type + payload); blocks. */
+    public byte[] readContents() throws IOException {
+        readLock.lock();
+        try {
+            byte[] c;
+            while ((c = engine.pollContents()) == null) {
+                receiveMore();
+            }
+            return c;
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    private void receiveMore() throws IOException {
+        if (!unread.hasRemaining()) {
+            fill();
+        }
+        engine.receive(unread);
+    }
+
+    private void fill() throws IOException {
+        ensureOpen();
+        int n;
+        try {
+            n = in.read(readBytes);
+        } catch (IOException e) {
+            throw closed ? new EOFException("connection closed") : e;
+        }
+        if (n < 0) {
+            throw new EOFException("peer closed the connection");
+        }
+        engine.recordRead(n);
+        unread = ByteBuffer.wrap(readBytes, 0, n);
+    }
+
+    // --- writing -----------------------------------------------------------------------------------------------
+
+    /** Sends a message with its padding; blocks until the bytes are handed to the stream. */
+    public void write(NetworkMessage message) throws IOException {
+        writeLock.lock();
+        try {
+            ensureOpen();
+            engine.send(message);
+            flushWrites();
+        } finally {
+            writeLock.unlock();
+        }
+        wakeDecoys();
+    }
+
+    /** Sends one genuine packet's raw contents (message type + payload). */
+    public void writeContents(byte[] contents) throws IOException {
+        writeLock.lock();
+        try {
+            ensureOpen();
+            engine.sendContents(contents);
+            flushWrites();
+        } finally {
+            writeLock.unlock();
+        }
+        wakeDecoys();
+    }
+
+    /** Writes every pending write, each with one {@code write} call; the caller holds writeLock or runs the handshake. */
+    private void flushWrites() throws IOException {
+        IOException failure = writeFailure;
+        if (failure != null) {
+            throw failure;
+        }
+        byte[] w;
+        try {
+            boolean any = false;
+            while ((w = engine.pollWrite()) != null) {
+                out.write(w);
+                any = true;
+            }
+            if (any) {
+                out.flush();
+            }
+        } catch (IOException e) {
+            writeFailure = e;
+            throw closed ? new EOFException("connection closed") : e;
+        }
+    }
+
+    // --- decoys ------------------------------------------------------------------------------------------------
+
+    private void runDecoys() {
+        try {
+            while (!closed) {
+                long deadline = engine.nextDeadlineNanos();
+                long wait = deadline == Long.MAX_VALUE ? TimeUnit.SECONDS.toNanos(1) : deadline - clock.nanoTime();
+                if (wait > 0) {
+                    tickLock.lock();
+                    try {
+                        if (!closed) {
+                            tickChanged.awaitNanos(wait);
+                        }
+                    } finally {
+                        tickLock.unlock();
+                    }
+                    continue;
+                }
+                writeLock.lock();
+                try {
+                    if (closed) {
+                        break;
+                    }
+                    engine.tick();
+                    flushWrites();
+                } finally {
+                    writeLock.unlock();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            // A failed write ends the connection; readers and writers see it as their own failure.
+            closeQuietly();
+        }
+    }
+
+    /** A write may have moved the shaper's schedule (strategies that hold packets); let the decoy thread look again. */
+    private void wakeDecoys() {
+        tickLock.lock();
+        try {
+            tickChanged.signalAll();
+        } finally {
+            tickLock.unlock();
+        }
+    }
+
+    // --- lifecycle ---------------------------------------------------------------------------------------------
+
+    private void ensureOpen() throws IOException {
+        if (closed) {
+            throw new EOFException("connection closed");
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Stops the decoy thread, closes the streams and zeroes the keys. Idempotent; blocked readers get an exception. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        wakeDecoys();
+        try {
+            transport.close();
+        } finally {
+            Thread t = decoyThread;
+            if (t != null && t != Thread.currentThread()) {
+                try {
+                    t.join(TimeUnit.SECONDS.toMillis(5));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while stopping the decoy thread");
+                }
+            }
+            engine.close();
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (IOException | RuntimeException ignored) {
+            // already failing; the first error is what the caller sees
+        }
+    }
+
+    /** How to run a connection: role and network are required; the rest has safe defaults. */
+    public static final class Options {
+        private final Role role;
+        private final Network network;
+        private TrafficConfig config = TrafficConfig.DEFAULT;
+        private MonotonicClock clock = MonotonicClock.system();
+        private TraceRecorder recorder = TraceRecorder.NONE;
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+
+        Options(Role role, Network network) {
+            this.role = Objects.requireNonNull(role, "role");
+            this.network = Objects.requireNonNull(network, "network");
+        }
+
+        public Options config(TrafficConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        public Options clock(MonotonicClock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public Options recorder(TraceRecorder recorder) {
+            this.recorder = Objects.requireNonNull(recorder, "recorder");
+            return this;
+        }
+
+        /** For sockets: how long the peer may stay silent during the handshake (default 10 s). */
+        public Options handshakeTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("handshake timeout must be positive, got " + timeout);
+            }
+            this.handshakeTimeout = timeout;
+            return this;
+        }
+
+        public Role role() {
+            return role;
+        }
+
+        public Network network() {
+            return network;
+        }
+
+        public TrafficConfig config() {
+            return config;
+        }
+
+        public MonotonicClock clock() {
+            return clock;
+        }
+
+        public TraceRecorder recorder() {
+            return recorder;
+        }
+
+        public Duration handshakeTimeout() {
+            return handshakeTimeout;
+        }
+    }
+}
