@@ -1,0 +1,202 @@
+package org.bip324shaper.core.crypto;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Objects;
+
+import javax.security.auth.Destroyable;
+
+import org.bip324shaper.core.crypto.Secp256k1Field.Element;
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.ec.CustomNamedCurves;
+import org.bouncycastle.math.ec.ECCurve;
+import org.bouncycastle.math.ec.ECMultiplier;
+import org.bouncycastle.math.ec.ECPoint;
+import org.bouncycastle.math.ec.FixedPointCombMultiplier;
+
+/**
+ * An ephemeral secp256k1 secret key with its ElligatorSwift-encoded public key: one side of a BIP-324 key exchange
+ * ({@code ellswift_create}, {@code ellswift_ecdh_xonly} and {@code v2_ecdh}).
+ *
+ * <p>The secret is held as bytes so that {@link #destroy()} can wipe it; it becomes a {@code BigInteger} only for the
+ * length of one scalar multiplication (BouncyCastle's multipliers take no other form, and a {@code BigInteger} cannot
+ * be wiped). Not safe for use concurrently with {@link #destroy()}.
+ */
+public final class EllSwiftPrivateKey implements Destroyable {
+    /** Length of a secret key. */
+    public static final int SECRET_LENGTH = 32;
+
+    private static final X9ECParameters SECP256K1 = CustomNamedCurves.getByName("secp256k1");
+    private static final ECCurve CURVE = SECP256K1.getCurve();
+    /** The generator; one shared instance, because the comb multiplier caches its table on it. */
+    private static final ECPoint G = SECP256K1.getG();
+    private static final ECMultiplier G_MULTIPLIER = new FixedPointCombMultiplier();
+    /** The group order n, big-endian, for range checks without {@code BigInteger}. */
+    private static final byte[] ORDER = toFixed32(SECP256K1.getN());
+
+    /** SHA256(tag) || SHA256(tag) for tag "bip324_ellswift_xonly_ecdh", already absorbed; copied per use. */
+    private static final SHA256Digest SHARED_SECRET_HASH_PREFIX = taggedHashPrefix("bip324_ellswift_xonly_ecdh");
+
+    private final byte[] secret;
+    private final EllSwiftPublicKey publicKey;
+    private volatile boolean destroyed;
+
+    private EllSwiftPrivateKey(byte[] secret, EllSwiftPublicKey publicKey) {
+        this.secret = secret;
+        this.publicKey = publicKey;
+    }
+
+    /** A fresh random key, with a fresh uniformly random encoding of its public key. */
+    public static EllSwiftPrivateKey generate(SecureRandom random) {
+        Objects.requireNonNull(random, "random");
+        byte[] secret = new byte[SECRET_LENGTH];
+        do {
+            random.nextBytes(secret);
+        } while (!isValidSecret(secret)); // redraw, not reduce: uniform in 1..n-1
+        return withRandomEncoding(secret, random);
+    }
+
+    /**
+     * The key with this secret (copied), and a random encoding of its public key.
+     *
+     * @throws IllegalArgumentException if the secret is not 32 bytes or not in 1..n-1
+     */
+    public static EllSwiftPrivateKey fromSecret(byte[] secret32, SecureRandom random) {
+        Objects.requireNonNull(random, "random");
+        return withRandomEncoding(checkedCopy(secret32), random);
+    }
+
+    /**
+     * The key with this secret (copied) and this given encoding of its public key, as in the official vectors, where
+     * the encoding is fixed.
+     *
+     * @throws IllegalArgumentException if the secret is not 32 bytes or not in 1..n-1, or if the encoding does not
+     *     decode to the X coordinate of secret*G
+     */
+    public static EllSwiftPrivateKey fromSecretAndEncoding(byte[] secret32, EllSwiftPublicKey encoding) {
+        Objects.requireNonNull(encoding, "encoding");
+        byte[] secret = checkedCopy(secret32);
+        if (!publicX(secret).equals(encoding.xElement())) {
+            Arrays.fill(secret, (byte) 0);
+            throw new IllegalArgumentException("the encoding is not of this secret's public key");
+        }
+        return new EllSwiftPrivateKey(secret, encoding);
+    }
+
+    /** Our public key, as it goes on the wire. */
+    public EllSwiftPublicKey publicKey() {
+        checkNotDestroyed();
+        return publicKey;
+    }
+
+    /**
+     * {@code ellswift_ecdh_xonly}: the X coordinate (32 bytes) of secret * P, where P is either point with the X
+     * coordinate their encoding decodes to (the two give the same X).
+     */
+    public byte[] xOnlyEcdh(EllSwiftPublicKey theirs) {
+        Objects.requireNonNull(theirs, "theirs");
+        checkNotDestroyed();
+        byte[] compressed = new byte[1 + ElligatorSwift.FIELD_LENGTH];
+        compressed[0] = 0x02; // lift_x: either Y works, so take the even one
+        theirs.xElement().writeTo(compressed, 1);
+        ECPoint theirPoint = CURVE.decodePoint(compressed);
+        ECPoint shared = theirPoint.multiply(new BigInteger(1, secret)).normalize();
+        if (shared.isInfinity()) { // impossible: secret is in 1..n-1 and the group has prime order n
+            throw new IllegalStateException("ECDH result is the point at infinity");
+        }
+        return shared.getAffineXCoord().getEncoded();
+    }
+
+    /**
+     * {@code v2_ecdh}: the BIP-324 shared secret, tagged SHA-256 ("bip324_ellswift_xonly_ecdh") of the initiator's
+     * encoding, the responder's encoding and the X-only ECDH result. Both sides get the same 32 bytes.
+     */
+    public byte[] bip324SharedSecret(EllSwiftPublicKey theirs, boolean weAreInitiator) {
+        byte[] xShared = xOnlyEcdh(theirs);
+        int n = ElligatorSwift.ENCODING_LENGTH;
+        byte[] message = new byte[2 * n + ElligatorSwift.FIELD_LENGTH];
+        (weAreInitiator ? publicKey : theirs).writeTo(message, 0);
+        (weAreInitiator ? theirs : publicKey).writeTo(message, n);
+        System.arraycopy(xShared, 0, message, 2 * n, xShared.length);
+        Arrays.fill(xShared, (byte) 0);
+        SHA256Digest digest = new SHA256Digest(SHARED_SECRET_HASH_PREFIX);
+        digest.update(message, 0, message.length);
+        Arrays.fill(message, 2 * n, message.length, (byte) 0);
+        byte[] out = new byte[digest.getDigestSize()];
+        digest.doFinal(out, 0);
+        return out;
+    }
+
+    /** Wipes the secret; every later use of this key throws {@link IllegalStateException}. */
+    @Override
+    public void destroy() {
+        destroyed = true;
+        Arrays.fill(secret, (byte) 0);
+    }
+
+    @Override
+    public boolean isDestroyed() {
+        return destroyed;
+    }
+
+    /** Never shows the secret. */
+    @Override
+    public String toString() {
+        return destroyed ? "EllSwiftPrivateKey[destroyed]" : "EllSwiftPrivateKey[public " + publicKey + "]";
+    }
+
+    private static EllSwiftPrivateKey withRandomEncoding(byte[] secret, SecureRandom random) {
+        byte[] encoding = ElligatorSwift.encode(publicX(secret), random);
+        return new EllSwiftPrivateKey(secret, EllSwiftPublicKey.fromBytes(encoding));
+    }
+
+    /** X coordinate of secret * G. */
+    private static Element publicX(byte[] secret) {
+        ECPoint p = G_MULTIPLIER.multiply(G, new BigInteger(1, secret)).normalize();
+        return Element.fromBytes(p.getAffineXCoord().getEncoded(), 0);
+    }
+
+    private static byte[] checkedCopy(byte[] secret32) {
+        ElligatorSwift.requireLength(secret32, SECRET_LENGTH, "secret key");
+        if (!isValidSecret(secret32)) {
+            throw new IllegalArgumentException("secret key must be in 1..n-1 (n = secp256k1 group order)");
+        }
+        return secret32.clone();
+    }
+
+    private static boolean isValidSecret(byte[] secret32) {
+        boolean zero = true;
+        for (byte b : secret32) {
+            zero &= b == 0;
+        }
+        return !zero && Arrays.compareUnsigned(secret32, ORDER) < 0;
+    }
+
+    private void checkNotDestroyed() {
+        if (destroyed) {
+            throw new IllegalStateException("private key has been destroyed");
+        }
+    }
+
+    private static SHA256Digest taggedHashPrefix(String tag) {
+        byte[] tagBytes = tag.getBytes(StandardCharsets.US_ASCII);
+        SHA256Digest d = new SHA256Digest();
+        d.update(tagBytes, 0, tagBytes.length);
+        byte[] tagHash = new byte[32];
+        d.doFinal(tagHash, 0);
+        d.update(tagHash, 0, 32);
+        d.update(tagHash, 0, 32);
+        return d;
+    }
+
+    private static byte[] toFixed32(BigInteger v) {
+        byte[] raw = v.toByteArray(); // may carry a leading sign byte
+        byte[] out = new byte[32];
+        int len = Math.min(raw.length, 32);
+        System.arraycopy(raw, raw.length - len, out, 32 - len, len);
+        return out;
+    }
+}
