@@ -13,9 +13,11 @@ import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.math.ec.ECCurve;
-import org.bouncycastle.math.ec.ECMultiplier;
+import org.bouncycastle.math.ec.ECFieldElement;
 import org.bouncycastle.math.ec.ECPoint;
-import org.bouncycastle.math.ec.FixedPointCombMultiplier;
+import org.bouncycastle.math.ec.ECPointMap;
+import org.bouncycastle.math.ec.WNafUtil;
+import org.bouncycastle.math.ec.endo.GLVEndomorphism;
 
 /**
  * An ephemeral secp256k1 secret key with its ElligatorSwift-encoded public key: one side of a BIP-324 key exchange
@@ -31,9 +33,6 @@ public final class EllSwiftPrivateKey implements Destroyable {
 
     private static final X9ECParameters SECP256K1 = CustomNamedCurves.getByName("secp256k1");
     private static final ECCurve CURVE = SECP256K1.getCurve();
-    /** The generator; one shared instance, because the comb multiplier caches its table on it. */
-    private static final ECPoint G = SECP256K1.getG();
-    private static final ECMultiplier G_MULTIPLIER = new FixedPointCombMultiplier();
     /** The group order n, big-endian, for range checks without {@code BigInteger}. */
     private static final byte[] ORDER = toFixed32(SECP256K1.getN());
 
@@ -99,15 +98,7 @@ public final class EllSwiftPrivateKey implements Destroyable {
     public byte[] xOnlyEcdh(EllSwiftPublicKey theirs) {
         Objects.requireNonNull(theirs, "theirs");
         checkNotDestroyed();
-        byte[] compressed = new byte[1 + ElligatorSwift.FIELD_LENGTH];
-        compressed[0] = 0x02; // lift_x: either Y works, so take the even one
-        theirs.xElement().writeTo(compressed, 1);
-        ECPoint theirPoint = CURVE.decodePoint(compressed);
-        ECPoint shared = theirPoint.multiply(new BigInteger(1, secret)).normalize();
-        if (shared.isInfinity()) { // impossible: secret is in 1..n-1 and the group has prime order n
-            throw new IllegalStateException("ECDH result is the point at infinity");
-        }
-        return shared.getAffineXCoord().getEncoded();
+        return XOnlyMultiplier.multiply(theirs.xElement(), secret).toBytes();
     }
 
     /**
@@ -155,7 +146,7 @@ public final class EllSwiftPrivateKey implements Destroyable {
 
     /** X coordinate of secret * G. */
     private static Element publicX(byte[] secret) {
-        ECPoint p = G_MULTIPLIER.multiply(G, new BigInteger(1, secret)).normalize();
+        ECPoint p = GeneratorTable.INSTANCE.multiply(secret).normalize();
         return Element.fromBytes(p.getAffineXCoord().getEncoded(), 0);
     }
 
@@ -198,5 +189,158 @@ public final class EllSwiftPrivateKey implements Destroyable {
         int len = Math.min(raw.length, 32);
         System.arraycopy(raw, raw.length - len, out, 32 - len, len);
         return out;
+    }
+
+    /**
+     * secret * G by signed fixed windows over a precomputed table: 37 additions of affine table points and no
+     * doublings, about three times faster than BouncyCastle's comb multiplier, for a table of 2368 points (about
+     * half a megabyte, built on first use).
+     *
+     * <p>Not constant-time: which entries are read, and whether a digit is zero, depend on the secret. That is
+     * acceptable for BIP-324's ephemeral keys, each multiplied by G once, but makes this unfit for long-term keys.
+     */
+    private static final class GeneratorTable {
+        static final GeneratorTable INSTANCE = new GeneratorTable(SECP256K1.getG());
+
+        private static final int WINDOW_BITS = 7;
+        private static final int HALF = 1 << (WINDOW_BITS - 1); // digits lie in -HALF..HALF-1
+        /** 37 windows of 7 bits cover 259 bits: enough for a 256-bit scalar plus the final recoding carry. */
+        private static final int WINDOWS = (256 + WINDOW_BITS) / WINDOW_BITS;
+
+        /** points[i][m - 1] = m * 2^(7i) * G, affine, for m in 1..HALF. */
+        private final ECPoint[][] points = new ECPoint[WINDOWS][HALF];
+
+        private GeneratorTable(ECPoint g) {
+            ECPoint[] all = new ECPoint[WINDOWS * HALF];
+            ECPoint base = g;
+            for (int i = 0; i < WINDOWS; i++) {
+                ECPoint multiple = base;
+                for (int m = 1; m <= HALF; m++) {
+                    all[i * HALF + m - 1] = multiple;
+                    multiple = multiple.add(base);
+                }
+                base = all[i * HALF + HALF - 1].twice().normalize(); // HALF * base * 2 = 2^7 * base
+            }
+            CURVE.normalizeAll(all); // one inversion for the whole table
+            for (int i = 0; i < WINDOWS; i++) {
+                System.arraycopy(all, i * HALF, points[i], 0, HALF);
+            }
+        }
+
+        /** secret * G, in Jacobian coordinates; the caller normalizes. */
+        ECPoint multiply(byte[] secret) {
+            int[] digits = signedDigits(secret);
+            try {
+                ECPoint acc = CURVE.getInfinity();
+                for (int i = 0; i < WINDOWS; i++) {
+                    int d = digits[i];
+                    if (d > 0) {
+                        acc = acc.add(points[i][d - 1]);
+                    } else if (d < 0) {
+                        acc = acc.add(points[i][-d - 1].negate());
+                    }
+                }
+                return acc;
+            } finally {
+                Arrays.fill(digits, 0);
+            }
+        }
+
+        /** The scalar (32 bytes, big-endian) as WINDOWS digits in -HALF..HALF-1, least significant first. */
+        private static int[] signedDigits(byte[] scalar) {
+            int[] digits = new int[WINDOWS];
+            int carry = 0;
+            for (int i = 0; i < WINDOWS; i++) {
+                int d = bits(scalar, i * WINDOW_BITS) + carry;
+                carry = d >= HALF ? 1 : 0;
+                digits[i] = d - (carry << WINDOW_BITS);
+            }
+            return digits; // the top window holds at most 4 scalar bits, so no carry is left over
+        }
+
+        /** WINDOW_BITS bits of the big-endian scalar starting at bit {@code from} (0 = least significant). */
+        private static int bits(byte[] scalar, int from) {
+            int value = 0;
+            for (int b = 0; b < WINDOW_BITS; b++) {
+                int bit = from + b;
+                if (bit < 256) {
+                    value |= ((scalar[31 - (bit >>> 3)] >>> (bit & 7)) & 1) << b;
+                }
+            }
+            return value;
+        }
+    }
+
+    /**
+     * X-only scalar multiplication without a square root: instead of lifting x to a point (x, y) on y^2 = x^3 + 7,
+     * which costs an exponentiation, use the point (x*g, g^2) with g = x^3 + 7. It lies on y^2 = x^3 + 7*g^3, which
+     * is isomorphic to secp256k1 by (x, y) -> (g*x, g*sqrt(g)*y), so x(k * P) = x(k * P') / g. BouncyCastle's point
+     * formulas for a = 0 never use b, so they compute on that curve unchanged; only its validating entry points
+     * (decodePoint, multiply) are avoided, hence the GLV + wNAF loop here rather than {@code ECPoint.multiply}.
+     *
+     * <p>Not constant-time, like BouncyCastle's own GLV multiplier; see {@link GeneratorTable} for why that is
+     * acceptable for ephemeral keys.
+     */
+    private static final class XOnlyMultiplier {
+        private static final GLVEndomorphism GLV = (GLVEndomorphism) CURVE.getEndomorphism();
+        /** wNAF width for the two ~128-bit halves: 8 precomputed odd multiples per half. */
+        private static final int WIDTH = 5;
+        private static final ECFieldElement SEVEN = CURVE.getB();
+
+        static Element multiply(Element x, byte[] secret) {
+            ECFieldElement bx = CURVE.fromBigInteger(new BigInteger(1, x.toBytes()));
+            ECFieldElement g = bx.square().multiply(bx).add(SEVEN);
+            ECPoint p = CURVE.createPoint(bx.multiply(g).toBigInteger(), g.square().toBigInteger());
+
+            BigInteger[] halves = GLV.decomposeScalar(new BigInteger(1, secret));
+            byte[] naf1 = WNafUtil.generateWindowNaf(WIDTH, halves[0].abs());
+            byte[] naf2 = WNafUtil.generateWindowNaf(WIDTH, halves[1].abs());
+            try {
+                ECPoint[] odd = oddMultiples(p);
+                ECPoint[] oddPhi = new ECPoint[odd.length];
+                ECPointMap phi = GLV.getPointMap();
+                for (int i = 0; i < odd.length; i++) {
+                    oddPhi[i] = phi.map(odd[i]);
+                }
+                boolean negate1 = halves[0].signum() < 0;
+                boolean negate2 = halves[1].signum() < 0;
+                ECPoint acc = CURVE.getInfinity();
+                for (int i = Math.max(naf1.length, naf2.length) - 1; i >= 0; i--) {
+                    acc = acc.twice();
+                    acc = addDigit(acc, odd, i < naf1.length ? naf1[i] : 0, negate1);
+                    acc = addDigit(acc, oddPhi, i < naf2.length ? naf2[i] : 0, negate2);
+                }
+                if (acc.isInfinity()) { // impossible: secret is in 1..n-1 and the group has prime order n
+                    throw new IllegalStateException("ECDH result is the point at infinity");
+                }
+                // x = X / (Z^2 * g): undo the Jacobian scaling and the isomorphism with one inversion
+                ECFieldElement z = acc.getZCoord(0);
+                ECFieldElement xAffine = acc.getRawXCoord().multiply(z.square().multiply(g).invert());
+                return Element.fromBytes(xAffine.getEncoded(), 0);
+            } finally {
+                Arrays.fill(naf1, (byte) 0);
+                Arrays.fill(naf2, (byte) 0);
+            }
+        }
+
+        /** P, 3P, 5P, ..., 15P, affine (one shared inversion) so that the main loop's additions are mixed. */
+        private static ECPoint[] oddMultiples(ECPoint p) {
+            ECPoint[] odd = new ECPoint[1 << (WIDTH - 2)];
+            ECPoint twice = p.twice();
+            odd[0] = p;
+            for (int i = 1; i < odd.length; i++) {
+                odd[i] = odd[i - 1].add(twice);
+            }
+            CURVE.normalizeAll(odd);
+            return odd;
+        }
+
+        private static ECPoint addDigit(ECPoint acc, ECPoint[] odd, int digit, boolean negateAll) {
+            if (digit == 0) {
+                return acc;
+            }
+            ECPoint q = odd[(Math.abs(digit) - 1) >>> 1];
+            return acc.add((digit < 0) != negateAll ? q.negate() : q);
+        }
     }
 }

@@ -179,11 +179,14 @@ public final class ElligatorSwift {
                 return Optional.empty();
             }
             Element radicand = s.negate().multiply(FOUR.multiply(g).add(THREE.multiply(u2).multiply(s)));
-            Optional<Element> r = radicand.sqrt();
-            if (r.isEmpty() || ((caseIndex & 1) == 1 && r.get().isZero())) {
+            if (!radicand.isSquare()) {
+                return Optional.empty(); // the cheap test first: the root costs an exponentiation
+            }
+            Element r = radicand.sqrt().orElseThrow(() -> new AssertionError("radicand was tested to be a square"));
+            if ((caseIndex & 1) == 1 && r.isZero()) {
                 return Optional.empty();
             }
-            v = r.get().multiply(s.invert()).subtract(u).half();
+            v = r.multiply(s.invert()).subtract(u).half();
         }
         Element w = s.sqrt().orElseThrow(() -> new AssertionError("s was tested to be a square"));
         switch (caseIndex & 5) {

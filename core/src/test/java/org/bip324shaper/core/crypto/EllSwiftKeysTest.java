@@ -10,15 +10,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.reflect.Field;
 import java.math.BigInteger;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 
 import org.bip324shaper.core.Hex;
 import org.bitcoinj.crypto.ECKey;
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.crypto.ec.CustomNamedCurves;
+import org.bouncycastle.math.ec.ECAlgorithms;
+import org.bouncycastle.math.ec.ECPoint;
 import org.junit.jupiter.api.Test;
 
 /** Key generation, ECDH agreement, validation and destruction of the ElligatorSwift keys. */
 class EllSwiftKeysTest {
+    private static final X9ECParameters SECP256K1 = CustomNamedCurves.getByName("secp256k1");
     private final Random testData = new Random(0xec_d4L);
     private final SecureRandom seeded = new SeededSecureRandom(0x5ec7e7L);
 
@@ -176,6 +183,73 @@ class EllSwiftKeysTest {
         assertThrows(IllegalArgumentException.class, () -> EllSwiftPublicKey.fromBytes(new byte[63]));
         assertThrows(IllegalArgumentException.class, () -> EllSwiftPublicKey.fromBytes(new byte[65]));
         assertThrows(NullPointerException.class, () -> EllSwiftPublicKey.fromBytes(null));
+    }
+
+    /** Scalars at the edges: tiny, near n, around the GLV eigenvalue, and with all-ones windows (recoding carries). */
+    private static List<BigInteger> edgeScalars() {
+        BigInteger n = new BigInteger(1, SecpTestValues.N_BYTES);
+        BigInteger lambda = new BigInteger("5363ad4cc05c30e0a5261c028812645a122e22ea20816678df02967c1b23bd72", 16);
+        List<BigInteger> ks = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            ks.add(BigInteger.valueOf(i));
+            ks.add(n.subtract(BigInteger.valueOf(i)));
+        }
+        for (int i = -3; i <= 3; i++) {
+            ks.add(lambda.add(BigInteger.valueOf(i)));
+            ks.add(lambda.multiply(lambda).add(BigInteger.valueOf(i)).mod(n));
+        }
+        ks.add(BigInteger.ONE.shiftLeft(255).subtract(BigInteger.ONE)); // 255 ones
+        ks.add(BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE));
+        ks.add(BigInteger.ONE.shiftLeft(128));
+        ks.add(BigInteger.valueOf(63));
+        ks.add(BigInteger.valueOf(64));
+        ks.add(BigInteger.valueOf(127));
+        ks.add(new BigInteger("40".repeat(32), 16)); // every 7-bit window pattern shifts through 0x40 = HALF
+        return ks;
+    }
+
+    @Test
+    void publicKeyMatchesReferenceMultiplicationForEdgeAndRandomScalars() {
+        List<BigInteger> ks = edgeScalars();
+        for (int i = 0; i < 30; i++) {
+            ks.add(new BigInteger(1, randomSecret()));
+        }
+        for (BigInteger k : ks) {
+            ECPoint expected = ECAlgorithms.referenceMultiply(SECP256K1.getG(), k).normalize();
+            EllSwiftPrivateKey key = EllSwiftPrivateKey.fromSecret(Secp256k1FieldTest.bytes32(k), seeded);
+            assertEquals(Hex.encode(expected.getAffineXCoord().getEncoded()), Hex.encode(key.publicKey().xCoordinate()),
+                k.toString(16));
+        }
+    }
+
+    @Test
+    void ecdhMatchesReferenceMultiplicationForEdgeAndRandomScalars() {
+        List<BigInteger> ks = edgeScalars();
+        for (int i = 0; i < 30; i++) {
+            ks.add(new BigInteger(1, randomSecret()));
+        }
+        for (BigInteger k : ks) {
+            EllSwiftPublicKey theirs = EllSwiftPrivateKey.generate(seeded).publicKey();
+            byte[] compressed = new byte[33];
+            compressed[0] = 2;
+            System.arraycopy(theirs.xCoordinate(), 0, compressed, 1, 32);
+            ECPoint expected = ECAlgorithms.referenceMultiply(SECP256K1.getCurve().decodePoint(compressed), k).normalize();
+            EllSwiftPrivateKey ours = EllSwiftPrivateKey.fromSecret(Secp256k1FieldTest.bytes32(k), seeded);
+            assertEquals(Hex.encode(expected.getAffineXCoord().getEncoded()), Hex.encode(ours.xOnlyEcdh(theirs)),
+                k.toString(16));
+        }
+    }
+
+    @Test
+    void ecdhWithOurOwnPublicKeyGivesXOfSecretSquaredTimesG() {
+        // P = kG, so k*P = k^2 G: exercises the multiplier on a point related to its own scalar.
+        for (BigInteger k : edgeScalars()) {
+            BigInteger n = new BigInteger(1, SecpTestValues.N_BYTES);
+            EllSwiftPrivateKey key = EllSwiftPrivateKey.fromSecret(Secp256k1FieldTest.bytes32(k), seeded);
+            ECPoint expected = ECAlgorithms.referenceMultiply(SECP256K1.getG(), k.multiply(k).mod(n)).normalize();
+            assertEquals(Hex.encode(expected.getAffineXCoord().getEncoded()), Hex.encode(key.xOnlyEcdh(key.publicKey())),
+                k.toString(16));
+        }
     }
 
     private byte[] randomSecret() {
