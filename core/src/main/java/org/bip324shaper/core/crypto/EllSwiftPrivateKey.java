@@ -24,8 +24,12 @@ import org.bouncycastle.math.ec.endo.GLVEndomorphism;
  * ({@code ellswift_create}, {@code ellswift_ecdh_xonly} and {@code v2_ecdh}).
  *
  * <p>The secret is held as bytes so that {@link #destroy()} can wipe it; it becomes a {@code BigInteger} only for the
- * length of one scalar multiplication (BouncyCastle's multipliers take no other form, and a {@code BigInteger} cannot
- * be wiped). Not safe for use concurrently with {@link #destroy()}.
+ * length of the ECDH multiplication (BouncyCastle's GLV split takes no other form, and a {@code BigInteger} cannot be
+ * wiped). Not safe for use concurrently with {@link #destroy()}.
+ *
+ * <p>The scalar multiplications are fast but not constant-time. BIP-324 keys are ephemeral: each secret is multiplied
+ * once by G and once by the peer's point, which leaves a timing observer a single trace per secret. Do not reuse this
+ * class for long-lived keys.
  */
 public final class EllSwiftPrivateKey implements Destroyable {
     /** Length of a secret key. */
