@@ -216,12 +216,6 @@ final class Secp256k1Field {
             return new Element(z);
         }
 
-        Element twice() {
-            int[] z = Nat256.create();
-            SecP256K1Field.twice(limbs, z);
-            return new Element(z);
-        }
-
         /** this / 2. */
         Element half() {
             int[] z = Nat256.create();

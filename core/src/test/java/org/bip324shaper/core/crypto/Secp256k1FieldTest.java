@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 
@@ -62,7 +65,6 @@ class Secp256k1FieldTest {
             assertEquals(a.multiply(b).mod(P), value(ea.multiply(eb)));
             assertEquals(a.multiply(a).mod(P), value(ea.square()));
             assertEquals(a.negate().mod(P), value(ea.negate()));
-            assertEquals(a.shiftLeft(1).mod(P), value(ea.twice()));
             assertEquals(a.multiply(BigInteger.TWO.modInverse(P)).mod(P), value(ea.half()));
         }
     }
@@ -99,6 +101,32 @@ class Secp256k1FieldTest {
         assertEquals(Optional.of(Element.ZERO), Element.ZERO.sqrt());
         assertTrue(Element.ZERO.isSquare());
         assertFalse(element(P.subtract(BigInteger.ONE)).isSquare(), "-1 is not a square since p = 3 mod 4");
+    }
+
+    @Test
+    void jacobiSymbolMatchesEulerCriterion() {
+        List<BigInteger> values = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            values.add(BigInteger.valueOf(i));
+            values.add(P.subtract(BigInteger.valueOf(i + 1)));
+        }
+        for (int k = 1; k < 256; k += 7) { // long runs of zero bits, including whole zero 64-bit limbs
+            values.add(BigInteger.ONE.shiftLeft(k));
+            values.add(BigInteger.valueOf(3).shiftLeft(k).mod(P));
+        }
+        for (int i = 0; i < SAMPLES; i++) {
+            values.add(randomBelowP());
+        }
+        for (BigInteger a : values) {
+            BigInteger euler = a.modPow(EULER_EXPONENT, P);
+            int expected = euler.signum() == 0 ? 0 : euler.equals(BigInteger.ONE) ? 1 : -1;
+            int[] limbs = new int[8];
+            byte[] be = bytes32(a);
+            for (int i = 0; i < 8; i++) {
+                limbs[i] = new BigInteger(1, Arrays.copyOfRange(be, 28 - 4 * i, 32 - 4 * i)).intValue();
+            }
+            assertEquals(expected, Secp256k1Field.jacobiModP(limbs), a.toString(16));
+        }
     }
 
     @Test
