@@ -64,6 +64,8 @@ public final class ShapedEngine {
     private final ArrayDeque<byte[]> writes = new ArrayDeque<>();
     private long pendingWriteBytes;
 
+    /** Clock time of the last read the driver reported; guarded by inLock. */
+    private long lastReadNanos;
     private volatile boolean failed;
     private volatile boolean closed;
 
@@ -153,7 +155,7 @@ public final class ShapedEngine {
                     } else {
                         stats.recordRead(TrafficStats.Kind.GENUINE, wire);
                         inbound.add(p.contents());
-                        recordMessage(Direction.INBOUND, p.contents());
+                        recordMessage(lastReadNanos, Direction.INBOUND, p.contents());
                     }
                 }
             } catch (Bip324Exception | RuntimeException e) {
@@ -163,10 +165,15 @@ public final class ShapedEngine {
         }
     }
 
-    /** Tells the trace recorder that one read from the socket returned {@code bytes} bytes. */
+    /**
+     * Tells the trace recorder that one read from the socket returned {@code bytes} bytes. Messages this read
+     * completes are stamped with the same time, so a trace aligns each message with the read that carried it.
+     */
     public void recordRead(int bytes) {
-        if (bytes > 0) {
-            recorder.write(clock.nanoTime(), Direction.INBOUND, bytes);
+        if (bytes > 0 && recorder != TraceRecorder.NONE) {
+            long now = clock.nanoTime();
+            lastReadNanos = now;
+            recorder.write(now, Direction.INBOUND, bytes);
         }
     }
 
@@ -251,7 +258,6 @@ public final class ShapedEngine {
         }
         synchronized (outLock) {
             requireUsable();
-            recordMessage(Direction.OUTBOUND, contents);
             if (session == null) {
                 unsentBeforeSession.add(contents);
             } else {
@@ -281,7 +287,6 @@ public final class ShapedEngine {
             byte[] w = writes.poll();
             if (w != null) {
                 pendingWriteBytes -= w.length;
-                recorder.write(clock.nanoTime(), Direction.OUTBOUND, w.length);
             }
             return w;
         }
@@ -318,6 +323,7 @@ public final class ShapedEngine {
             total += PacketEncoder.wireLength(contents.length);
         }
         ByteBuffer out = ByteBuffer.allocate(total);
+        long now = recorder == TraceRecorder.NONE ? 0 : clock.nanoTime();
         for (WireItem item : flush.items()) {
             if (item instanceof WireItem.Decoy d) {
                 // Decoy contents are encrypted like any other, so zeros are as good as random bytes.
@@ -325,21 +331,24 @@ public final class ShapedEngine {
                 stats.recordWrite(TrafficStats.Kind.DECOY, n);
             } else {
                 byte[] contents = heldGenuine.poll();
+                // Stamped when it goes on the wire, with its write: a held packet is recorded when released.
+                recordMessage(now, Direction.OUTBOUND, contents);
                 int n = encoder.encode(ByteBuffer.wrap(contents), false, null, out);
                 stats.recordWrite(TrafficStats.Kind.GENUINE, n);
             }
         }
-        addWrite(out.array());
+        addWrite(now, out.array());
     }
 
     private void takeHandshakeOutbound() {
         if (handshake != null && handshake.hasOutbound()) {
             byte[] bytes = handshake.takeOutbound();
-            addWrite(bytes);
+            addWrite(recorder == TraceRecorder.NONE ? 0 : clock.nanoTime(), bytes);
         }
     }
 
-    private void addWrite(byte[] bytes) {
+    private void addWrite(long now, byte[] bytes) {
+        recorder.write(now, Direction.OUTBOUND, bytes.length);
         writes.add(bytes);
         pendingWriteBytes += bytes.length;
     }
@@ -381,7 +390,7 @@ public final class ShapedEngine {
         }
     }
 
-    private void recordMessage(Direction direction, byte[] contents) {
+    private void recordMessage(long now, Direction direction, byte[] contents) {
         if (recorder == TraceRecorder.NONE || contents.length == 0) {
             return;
         }
@@ -402,7 +411,7 @@ public final class ShapedEngine {
             type = "malformed";
             payload = 0;
         }
-        recorder.message(clock.nanoTime(), direction, type, payload);
+        recorder.message(now, direction, type, payload);
     }
 
     @Override
