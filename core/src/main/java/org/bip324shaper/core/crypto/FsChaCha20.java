@@ -32,6 +32,8 @@ public final class FsChaCha20 implements Destroyable {
     private final byte[] keystream = new byte[EPOCH_KEYSTREAM];
     private final byte[] nonce = new byte[12];
     private long chunkCounter;
+    /** Offset of the next chunk's keystream in {@link #keystream}: {@code (chunkCounter % 224) * 3}. */
+    private int position;
     private boolean destroyed;
 
     /** @param key32 the 32-byte initial key (copied; wipe yours when done) */
@@ -55,18 +57,21 @@ public final class FsChaCha20 implements Destroyable {
         if (destroyed) {
             throw new IllegalStateException("FSChaCha20 was destroyed");
         }
-        int ks = (int) (chunkCounter % REKEY_INTERVAL) * CHUNK_LENGTH;
+        int ks = position;
         byte b0 = in[inOff];
         byte b1 = in[inOff + 1];
         byte b2 = in[inOff + 2];
         out[outOff] = (byte) (b0 ^ keystream[ks]);
         out[outOff + 1] = (byte) (b1 ^ keystream[ks + 1]);
         out[outOff + 2] = (byte) (b2 ^ keystream[ks + 2]);
-        Arrays.fill(keystream, ks, ks + CHUNK_LENGTH, (byte) 0);
+        keystream[ks] = 0;
+        keystream[ks + 1] = 0;
+        keystream[ks + 2] = 0;
         chunkCounter++;
-        if (chunkCounter % REKEY_INTERVAL == 0) {
-            int keyAt = CHUNK_LENGTH * REKEY_INTERVAL;
-            startEpoch(Arrays.copyOfRange(keystream, keyAt, keyAt + KEY_LENGTH), chunkCounter / REKEY_INTERVAL);
+        position = ks + CHUNK_LENGTH;
+        if (position == CHUNK_LENGTH * REKEY_INTERVAL) {
+            startEpoch(Arrays.copyOfRange(keystream, position, position + KEY_LENGTH), chunkCounter / REKEY_INTERVAL);
+            position = 0;
         }
     }
 

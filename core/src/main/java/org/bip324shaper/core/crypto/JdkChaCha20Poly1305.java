@@ -25,9 +25,16 @@ final class JdkChaCha20Poly1305 implements ChaCha20Poly1305Aead {
     static final String ALGORITHM = "ChaCha20-Poly1305";
     static final String PROVIDER = "SunJCE";
 
+    /**
+     * Plaintexts up to this size that come with a leading byte are assembled in {@link #small} and encrypted in one
+     * call: a separate one-byte update costs more than copying them.
+     */
+    static final int SMALL = 2048;
+
     private final Cipher cipher;
     private final byte[] first = new byte[1];
     private final ByteBuffer firstBuffer = ByteBuffer.wrap(first);
+    private final byte[] small = new byte[SMALL + 1];
     private WipeableKey key;
     /** The nonce of the last initialisation under the current key, when {@link #haveLastNonce}. */
     private final byte[] lastNonce = new byte[NONCE_LENGTH];
@@ -65,16 +72,26 @@ final class JdkChaCha20Poly1305 implements ChaCha20Poly1305Aead {
             if (aad.length > 0) {
                 cipher.updateAAD(aad);
             }
-            if (firstByte != NO_FIRST_BYTE) {
+            if (firstByte == NO_FIRST_BYTE) {
+                cipher.doFinal(plaintext, out);
+            } else if (plaintext.remaining() <= SMALL) {
+                int n = plaintext.remaining();
+                small[0] = (byte) firstByte;
+                plaintext.get(small, 1, n);
+                try {
+                    cipher.doFinal(ByteBuffer.wrap(small, 0, n + 1), out);
+                } finally {
+                    Arrays.fill(small, 0, n + 1, (byte) 0);
+                }
+            } else {
                 first[0] = (byte) firstByte;
                 firstBuffer.clear();
                 cipher.update(firstBuffer, out);
+                first[0] = 0;
+                cipher.doFinal(plaintext, out);
             }
-            cipher.doFinal(plaintext, out);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("ChaCha20-Poly1305 encryption failed", e);
-        } finally {
-            first[0] = 0;
         }
     }
 

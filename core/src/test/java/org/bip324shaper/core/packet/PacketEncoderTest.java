@@ -53,21 +53,23 @@ class PacketEncoderTest {
     @ParameterizedTest
     @EnumSource(AeadBackend.class)
     void heapAndDirectBuffersGiveTheSameWireBytes(AeadBackend backend) {
-        byte[] contents = new byte[70_000];
-        new java.util.Random(1).nextBytes(contents);
-        byte[] viaArray = new PacketEncoder(KEYS, backend).encode(contents, true, new byte[] {5});
+        for (int size : new int[] {0, 5, 2048, 2049, 70_000}) {
+            byte[] contents = new byte[size];
+            new java.util.Random(size).nextBytes(contents);
+            byte[] viaArray = new PacketEncoder(KEYS, backend).encode(contents, true, new byte[] {5});
 
-        ByteBuffer src = ByteBuffer.allocateDirect(contents.length).put(contents).flip();
-        ByteBuffer dst = ByteBuffer.allocateDirect(contents.length + 30);
-        dst.position(4);
-        int n = new PacketEncoder(KEYS, backend).encode(src, true, new byte[] {5}, dst);
-        assertEquals(contents.length + 20, n);
-        assertEquals(4 + n, dst.position());
-        assertEquals(0, src.remaining());
-        byte[] viaDirect = new byte[n];
-        dst.flip().position(4);
-        dst.get(viaDirect);
-        assertArrayEquals(viaArray, viaDirect);
+            ByteBuffer src = ByteBuffer.allocateDirect(contents.length).put(contents).flip();
+            ByteBuffer dst = ByteBuffer.allocateDirect(contents.length + 30);
+            dst.position(4);
+            int n = new PacketEncoder(KEYS, backend).encode(src, true, new byte[] {5}, dst);
+            assertEquals(contents.length + 20, n);
+            assertEquals(4 + n, dst.position());
+            assertEquals(0, src.remaining());
+            byte[] viaDirect = new byte[n];
+            dst.flip().position(4);
+            dst.get(viaDirect);
+            assertArrayEquals(viaArray, viaDirect, "size " + size);
+        }
     }
 
     @Test
