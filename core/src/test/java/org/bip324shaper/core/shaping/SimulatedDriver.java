@@ -22,6 +22,10 @@ final class SimulatedDriver {
     record Release(long queuedNanos, long releasedNanos, int contentsLength) {
     }
 
+    /** One non-empty flush: when, from a tick or a genuine packet, and the sizes of its writes. */
+    record Emitted(long timeNanos, boolean fromTick, List<Integer> writeLengths) {
+    }
+
     private record Queued(long timeNanos, int contentsLength) {
     }
 
@@ -30,6 +34,7 @@ final class SimulatedDriver {
     final List<Write> writes = new ArrayList<>();
     final List<Release> releases = new ArrayList<>();
     final List<Flush> flushes = new ArrayList<>();
+    final List<Emitted> emitted = new ArrayList<>();
     private final ArrayDeque<Queued> fifo = new ArrayDeque<>();
     long decoyWireBytes;
     long tickDecoyWireBytes;
@@ -97,6 +102,7 @@ final class SimulatedDriver {
             }
         }
         List<Integer> lengths = flush.writeLengths(total);
+        emitted.add(new Emitted(now, fromTick, lengths));
         for (int length : lengths) {
             writes.add(new Write(now, length, fromTick));
         }
