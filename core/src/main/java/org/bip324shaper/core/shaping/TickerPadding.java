@@ -22,8 +22,9 @@ import java.util.stream.Collectors;
  *
  * <p>Budget: ticks per day ({@code 86,400 s / mean gap}, mean gap {@code (minGap + maxDelay) / 2}) times the write
  * size. Idle, each tick costs the smallest size: {@link #idleBytesPerDay()}, e.g. 4.6 MB/day for 80-byte writes
- * every 1.5 s on average (RANDOM decoys cost about 69 MB/day). Hard cap on tick decoys: {@link #maxTickDecoyBytesPerDay()}
- * ({@code 86,400 s / minGap} ticks of at most the largest size). Large writes add only their bucket padding.
+ * every 1.5 s on average (RANDOM decoys cost about 69 MB/day). Hard cap on tick decoys:
+ * {@link #maxTickDecoyBytesPerDay()} ({@code 86,400 s / minGap} ticks of at most the largest size). Writes that
+ * bypass the ticks add only their bucket padding (and envelope).
  *
  * @param writeSizes the wire sizes of tick writes, strictly increasing, 1..{@value #MAX_WRITE_SIZES} of them, each
  *                   in {@value ShapingLimits#PACKET_OVERHEAD}..{@value #MAX_WRITE_SIZE}; the largest is the queue's

@@ -23,7 +23,8 @@ class PadmeTest {
         int lastBits = Math.max(0, e - s);
         BigInteger step = BigInteger.ONE.shiftLeft(lastBits);
         BigInteger[] qr = BigInteger.valueOf(length).divideAndRemainder(step);
-        BigInteger rounded = qr[1].signum() == 0 ? BigInteger.valueOf(length) : qr[0].add(BigInteger.ONE).multiply(step);
+        BigInteger rounded = qr[1].signum() == 0 ? BigInteger.valueOf(length)
+                : qr[0].add(BigInteger.ONE).multiply(step);
         return rounded.longValueExact();
     }
 
