@@ -206,6 +206,9 @@ public record Flush(List<WireItem> items, List<Integer> cuts) {
 
         /** Sizes of the writes made of the first {@code end} wire bytes, cut where the cuts so far say. */
         List<Integer> writeLengthsUpTo(long end) {
+            if (cuts.isEmpty()) { // the common case: no garbage per flush beyond this
+                return end > 0 ? List.of((int) end) : List.of();
+            }
             List<Integer> sorted = new ArrayList<>(cuts);
             Collections.sort(sorted);
             List<Integer> lengths = new ArrayList<>();
