@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
@@ -292,6 +293,13 @@ public final class ShapedEngine {
         }
     }
 
+    /** Genuine packets submitted but not yet released to {@link #pollWrite()} (waiting for the session or held). */
+    public int heldPackets() {
+        synchronized (outLock) {
+            return heldGenuine.size() + unsentBeforeSession.size();
+        }
+    }
+
     /** Bytes waiting in {@link #pollWrite()}: a driver's measure of back-pressure. */
     public long pendingWriteBytes() {
         synchronized (outLock) {
@@ -337,7 +345,17 @@ public final class ShapedEngine {
                 stats.recordWrite(TrafficStats.Kind.GENUINE, n);
             }
         }
-        addWrite(now, out.array());
+        byte[] bytes = out.array();
+        if (flush.cuts().isEmpty()) {
+            addWrite(now, bytes);
+            return;
+        }
+        // The strategy chose where writes end, possibly inside a packet: one write per piece, back to back.
+        int from = 0;
+        for (int length : flush.writeLengths(bytes.length)) {
+            addWrite(now, Arrays.copyOfRange(bytes, from, from + length));
+            from += length;
+        }
     }
 
     private void takeHandshakeOutbound() {
