@@ -88,7 +88,8 @@ public final class Bridge implements Closeable {
         return host.isLoopbackAddress() || host.isAnyLocalAddress();
     }
 
-    int pendingPairings() {
+    /** Redirected connects registered but not yet accepted (diagnostics). */
+    public int pendingPairings() {
         return pairings.size();
     }
 
