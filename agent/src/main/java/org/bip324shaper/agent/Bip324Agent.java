@@ -34,7 +34,9 @@ public final class Bip324Agent {
             ParsedConfig parsed = AgentConfigParser.parseWithSystemSettings(agentArgs);
             level = parsed.config().logLevel();
             AgentLog log = AgentLog.toStderr(level);
-            parsed.problems().forEach(problem -> log.warn("config: " + problem));
+            for (String problem : parsed.problems()) {
+                log.warn("config: " + problem);
+            }
             log.debug("dispatcher " + BootstrapInjector.inject(instrumentation));
             AgentInstaller.install(parsed.config(), instrumentation, log);
         } catch (Throwable t) {

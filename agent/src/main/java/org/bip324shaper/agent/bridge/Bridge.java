@@ -33,7 +33,12 @@ public final class Bridge implements Closeable {
     private volatile boolean closed;
 
     public Bridge(UpstreamConnector connector, PeerDialer dialer, AgentLog log) {
-        this(connector, dialer, log, DEFAULT_PAIRING_TTL, System::nanoTime);
+        this(connector, dialer, log, DEFAULT_PAIRING_TTL, new LongSupplier() { // no lambda bootstrap in premain
+            @Override
+            public long getAsLong() {
+                return System.nanoTime();
+            }
+        });
     }
 
     Bridge(UpstreamConnector connector, PeerDialer dialer, AgentLog log, Duration pairingTtl, LongSupplier nanoClock) {

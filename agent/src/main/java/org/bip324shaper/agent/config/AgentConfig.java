@@ -4,7 +4,6 @@ import java.util.Collections;
 import java.util.Objects;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import org.bip324shaper.agent.log.LogLevel;
 
 /**
@@ -60,7 +59,11 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, SortedSet<Intege
     }
 
     static String joinPorts(SortedSet<Integer> ports) {
-        return ports.stream().map(String::valueOf).collect(Collectors.joining("+"));
+        StringBuilder joined = new StringBuilder();
+        for (int port : ports) {
+            joined.append(joined.length() == 0 ? "" : "+").append(port);
+        }
+        return joined.toString();
     }
 
     private static String lower(Enum<?> value) {

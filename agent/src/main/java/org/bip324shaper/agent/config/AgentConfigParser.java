@@ -2,13 +2,13 @@ package org.bip324shaper.agent.config;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 import org.bip324shaper.agent.log.LogLevel;
 
 /**
@@ -17,23 +17,25 @@ import org.bip324shaper.agent.log.LogLevel;
  *
  * <p>Agent arguments are {@code key=value} pairs separated by commas; because of that, a port list joins its
  * ports with {@code '+'} ({@code ports=8333+18444}). Never throws on bad input: see {@link ParsedConfig}.
+ *
+ * <p>Runs inside premain, before the wallet starts: plain loops, no regular expressions, streams or lambdas,
+ * each of which would cost start-up time.
  */
 public final class AgentConfigParser {
 
-    /** Longest argument string looked at: real ones are a few dozen characters. */
+    /** Longest argument string or value looked at: real ones are a few dozen characters. */
     static final int MAX_INPUT_CHARS = 4096;
 
     private static final String PROPERTY_PREFIX = "bip324.";
     private static final String ENV_PREFIX = "BIP324_";
-    private static final Pattern AGENT_PORT_SEPARATOR = Pattern.compile("\\+");
-    private static final Pattern STANDALONE_PORT_SEPARATOR = Pattern.compile("[+,]");
+    private static final String AGENT_ARGUMENT = "agent argument";
 
     private AgentConfigParser() {
     }
 
     /** Parses with this JVM's system properties and environment. */
     public static ParsedConfig parseWithSystemSettings(String agentArgs) {
-        Map<String, String> properties = new java.util.HashMap<>();
+        Map<String, String> properties = new HashMap<>();
         for (String name : System.getProperties().stringPropertyNames()) {
             if (name.startsWith(PROPERTY_PREFIX)) {
                 properties.put(name, System.getProperty(name));
@@ -51,27 +53,59 @@ public final class AgentConfigParser {
         List<String> problems = new ArrayList<>();
         Map<AgentOption, RawValue> raw = new EnumMap<>(AgentOption.class);
         // lowest precedence first, so later sources overwrite
-        collectPrefixed(env, ENV_PREFIX, "environment variable", problems, raw, AgentOption::environmentVariable);
-        collectPrefixed(properties, PROPERTY_PREFIX, "system property", problems, raw, AgentOption::systemProperty);
+        collectPrefixed(env, ENV_PREFIX, "environment variable", false, problems, raw);
+        collectPrefixed(properties, PROPERTY_PREFIX, "system property", true, problems, raw);
         collectAgentArgs(agentArgs, problems, raw);
 
         AgentConfig defaults = AgentConfig.defaults();
-        PaddingMode padding = parseValue(raw.get(AgentOption.PADDING), v -> parseEnum(PaddingMode.class, v),
-                defaults.padding(), problems);
-        DecoyMode decoy = parseValue(raw.get(AgentOption.DECOY), v -> parseEnum(DecoyMode.class, v),
-                defaults.decoy(), problems);
-        SortedSet<Integer> ports = parseValue(raw.get(AgentOption.PORTS), AgentConfigParser::parsePorts,
-                defaults.ports(), problems);
-        boolean loopback = parseValue(raw.get(AgentOption.LOOPBACK), AgentConfigParser::parseBoolean,
-                defaults.loopback(), problems);
-        boolean requireV2 = parseValue(raw.get(AgentOption.REQUIRE_V2), AgentConfigParser::parseBoolean,
-                defaults.requireV2(), problems);
-        LogLevel logLevel = parseValue(raw.get(AgentOption.LOG), AgentConfigParser::parseLog, defaults.logLevel(), problems);
+        PaddingMode padding = defaults.padding();
+        DecoyMode decoy = defaults.decoy();
+        SortedSet<Integer> ports = defaults.ports();
+        boolean loopback = defaults.loopback();
+        boolean requireV2 = defaults.requireV2();
+        LogLevel logLevel = defaults.logLevel();
+        for (RawValue value : raw.values()) {
+            Object parsed = value.text().length() > MAX_INPUT_CHARS ? null : parseValue(value);
+            if (parsed == null) {
+                problems.add(value.option().key() + ": bad value '" + shorten(value.text()) + "' from "
+                        + value.source() + " (expected " + value.option().syntax() + "); using the default "
+                        + value.option().defaultText());
+                continue;
+            }
+            switch (value.option()) {
+                case PADDING: padding = (PaddingMode) parsed; break;
+                case DECOY: decoy = (DecoyMode) parsed; break;
+                case PORTS: ports = asPorts(parsed); break;
+                case LOOPBACK: loopback = (Boolean) parsed; break;
+                case REQUIRE_V2: requireV2 = (Boolean) parsed; break;
+                case LOG: logLevel = (LogLevel) parsed; break;
+                default: throw new AssertionError(value.option());
+            }
+        }
         return new ParsedConfig(new AgentConfig(padding, decoy, ports, loopback, requireV2, logLevel), problems);
     }
 
     /** A setting's text and where it came from, for messages. */
     private record RawValue(AgentOption option, String text, String source) {
+    }
+
+    /** The typed value, or null if the text is not valid for the option. */
+    private static Object parseValue(RawValue value) {
+        String text = value.text();
+        switch (value.option()) {
+            case PADDING: return parseEnum(PaddingMode.values(), text);
+            case DECOY: return parseEnum(DecoyMode.values(), text);
+            case PORTS: return parsePorts(text, !value.source().equals(AGENT_ARGUMENT));
+            case LOOPBACK:
+            case REQUIRE_V2: return parseBoolean(text);
+            case LOG: return LogLevel.fromId(text).orElse(null);
+            default: throw new AssertionError(value.option());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static SortedSet<Integer> asPorts(Object parsed) {
+        return (SortedSet<Integer>) parsed;
     }
 
     private static void collectAgentArgs(String agentArgs, List<String> problems, Map<AgentOption, RawValue> raw) {
@@ -83,7 +117,7 @@ public final class AgentConfigParser {
             return;
         }
         List<AgentOption> seen = new ArrayList<>();
-        for (String token : agentArgs.split(",")) {
+        for (String token : split(agentArgs, ',')) {
             String pair = token.trim();
             if (pair.isEmpty()) {
                 continue;
@@ -91,101 +125,111 @@ public final class AgentConfigParser {
             int eq = pair.indexOf('=');
             if (eq < 0) {
                 problems.add("agent argument '" + pair + "' is not key=value"
-                        + (looksLikePort(pair) ? " (join ports with '+', e.g. ports=8333+18444)" : "") + "; ignored");
+                        + (isDigits(pair) && pair.length() <= 5 ? " (join ports with '+', e.g. ports=8333+18444)" : "")
+                        + "; ignored");
                 continue;
             }
             String key = pair.substring(0, eq).trim();
-            Optional<AgentOption> option = AgentOption.fromKey(key);
-            if (option.isEmpty()) {
+            AgentOption option = AgentOption.fromKey(key).orElse(null);
+            if (option == null) {
                 problems.add("unknown agent argument '" + key + "' (known: " + knownKeys() + "); ignored");
                 continue;
             }
-            if (seen.contains(option.get())) {
-                problems.add("agent argument '" + option.get().key() + "' given twice; the last one is used");
+            if (seen.contains(option)) {
+                problems.add("agent argument '" + option.key() + "' given twice; the last one is used");
             }
-            seen.add(option.get());
-            raw.put(option.get(), new RawValue(option.get(), pair.substring(eq + 1).trim(), "agent argument"));
+            seen.add(option);
+            raw.put(option, new RawValue(option, pair.substring(eq + 1).trim(), AGENT_ARGUMENT));
         }
     }
 
-    private static void collectPrefixed(Map<String, String> source, String prefix, String kind, List<String> problems,
-                                        Map<AgentOption, RawValue> raw,
-                                        java.util.function.Function<AgentOption, String> nameOf) {
-        for (Map.Entry<String, String> entry : new java.util.TreeMap<>(source).entrySet()) {
+    private static void collectPrefixed(Map<String, String> source, String prefix, String kind, boolean isProperty,
+                                        List<String> problems, Map<AgentOption, RawValue> raw) {
+        for (Map.Entry<String, String> entry : new TreeMap<>(source).entrySet()) {
             String name = entry.getKey();
             if (!name.startsWith(prefix)) {
                 continue;
             }
-            Optional<AgentOption> option = java.util.Arrays.stream(AgentOption.values())
-                    .filter(o -> nameOf.apply(o).equals(name))
-                    .findFirst();
-            if (option.isEmpty()) {
+            AgentOption option = null;
+            for (AgentOption candidate : AgentOption.values()) {
+                String candidateName = isProperty ? candidate.systemProperty() : candidate.environmentVariable();
+                if (candidateName.equals(name)) {
+                    option = candidate;
+                }
+            }
+            if (option == null) {
                 problems.add("unknown " + kind + " " + name + " (known: " + knownKeys() + "); ignored");
                 continue;
             }
             String text = entry.getValue() == null ? "" : entry.getValue().trim();
-            raw.put(option.get(), new RawValue(option.get(), text, kind + " " + name));
+            raw.put(option, new RawValue(option, text, kind + " " + name));
         }
     }
 
-    private static <T> T parseValue(RawValue value, java.util.function.Function<RawValue, Optional<T>> parser,
-                                    T fallback, List<String> problems) {
-        if (value == null) {
-            return fallback;
-        }
-        Optional<T> parsed = value.text().length() > MAX_INPUT_CHARS ? Optional.empty() : parser.apply(value);
-        if (parsed.isPresent()) {
-            return parsed.get();
-        }
-        problems.add(value.option().key() + ": bad value '" + shorten(value.text()) + "' from " + value.source()
-                + " (expected " + value.option().syntax() + "); using the default " + value.option().defaultText());
-        return fallback;
-    }
-
-    private static <E extends Enum<E>> Optional<E> parseEnum(Class<E> type, RawValue value) {
-        for (E constant : type.getEnumConstants()) {
-            if (constant.name().equalsIgnoreCase(value.text())) {
-                return Optional.of(constant);
+    private static <E extends Enum<E>> E parseEnum(E[] constants, String text) {
+        for (E constant : constants) {
+            if (constant.name().equalsIgnoreCase(text)) {
+                return constant;
             }
         }
-        return Optional.empty();
+        return null;
     }
 
-    private static Optional<Boolean> parseBoolean(RawValue value) {
-        switch (value.text().toLowerCase(Locale.ROOT)) {
+    private static Boolean parseBoolean(String text) {
+        switch (text.toLowerCase(Locale.ROOT)) {
             case "true": case "yes": case "on": case "1":
-                return Optional.of(Boolean.TRUE);
+                return Boolean.TRUE;
             case "false": case "no": case "off": case "0":
-                return Optional.of(Boolean.FALSE);
+                return Boolean.FALSE;
             default:
-                return Optional.empty();
+                return null;
         }
     }
 
-    private static Optional<SortedSet<Integer>> parsePorts(RawValue value) {
-        // a comma can only separate ports where the value stands alone; in agent arguments it separates options
-        Pattern separator = value.source().equals("agent argument") ? AGENT_PORT_SEPARATOR : STANDALONE_PORT_SEPARATOR;
+    /**
+     * @param commaToo whether ',' also separates ports: only where the value stands alone (property, env); in
+     *                 agent arguments a comma separates options
+     */
+    private static SortedSet<Integer> parsePorts(String text, boolean commaToo) {
         SortedSet<Integer> ports = new TreeSet<>();
-        for (String part : separator.split(value.text(), -1)) {
+        for (String part : split(commaToo ? text.replace(',', '+') : text, '+')) {
             String digits = part.trim();
-            if (digits.isEmpty() || digits.length() > 5 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                return Optional.empty();
+            if (digits.isEmpty() || digits.length() > 5 || !isDigits(digits)) {
+                return null;
             }
             int port = Integer.parseInt(digits);
             if (port < 1 || port > 65535) {
-                return Optional.empty();
+                return null;
             }
             ports.add(port);
         }
-        return ports.isEmpty() ? Optional.empty() : Optional.of(ports);
+        return ports.isEmpty() ? null : ports;
     }
 
-    private static Optional<LogLevel> parseLog(RawValue value) {
-        return LogLevel.fromId(value.text());
+    /** Splits on every separator, keeping empty parts (so "8333+" has a bad, empty second port). */
+    private static List<String> split(String text, char separator) {
+        List<String> parts = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) == separator) {
+                parts.add(text.substring(start, i));
+                start = i + 1;
+            }
+        }
+        parts.add(text.substring(start));
+        return parts;
     }
 
-    private static boolean looksLikePort(String text) {
-        return !text.isEmpty() && text.length() <= 5 && text.chars().allMatch(c -> c >= '0' && c <= '9');
+    private static boolean isDigits(String text) {
+        if (text.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String knownKeys() {

@@ -2,13 +2,19 @@ package org.bip324shaper.agent.intercept;
 
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
+import java.lang.instrument.UnmodifiableClassException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.bip324shaper.agent.bootstrap.ConnectDispatcher;
 import org.bip324shaper.agent.bridge.Bridge;
+import org.bip324shaper.agent.bridge.PeerDialer;
 import org.bip324shaper.agent.bridge.UpstreamConnector;
+import org.bip324shaper.agent.bridge.UpstreamRequest;
+import org.bip324shaper.agent.bridge.UpstreamSession;
 import org.bip324shaper.agent.bridge.V1PassthroughConnector;
 import org.bip324shaper.agent.config.AgentConfig;
 import org.bip324shaper.agent.log.AgentLog;
@@ -25,7 +31,8 @@ public final class AgentInstaller {
     }
 
     /** Installs the interception; throws if that fails (the caller fails open). */
-    public static void install(AgentConfig config, Instrumentation instrumentation, AgentLog log) {
+    public static void install(AgentConfig config, Instrumentation instrumentation, AgentLog log)
+            throws UnmodifiableClassException {
         openJavaBase(instrumentation);
         Optional<JdkSocketInternals> socketInternals;
         try {
@@ -35,8 +42,15 @@ public final class AgentInstaller {
             socketInternals = Optional.empty();
         }
         Bridge bridge = new Bridge(upstreamFor(config, log), new BypassingDialer(PEER_CONNECT_TIMEOUT), log);
-        RedirectingConnectHook hook = new RedirectingConnectHook(
-                RedirectPolicy.of(config, bridge::isBridgeAddress), bridge, socketInternals, log);
+        // an anonymous class, not a method reference: no lambda bootstrap while the wallet waits to start
+        Predicate<InetSocketAddress> isBridge = new Predicate<>() {
+            @Override
+            public boolean test(InetSocketAddress address) {
+                return bridge.isBridgeAddress(address);
+            }
+        };
+        RedirectingConnectHook hook = new RedirectingConnectHook(RedirectPolicy.of(config, isBridge), bridge,
+                socketInternals, log);
         if (!ConnectDispatcher.install(hook)) {
             log.warn("agent already active in this JVM; this copy does nothing");
             return;
@@ -50,8 +64,11 @@ public final class AgentInstaller {
             return new V1PassthroughConnector();
         }
         log.warn("require-v2=true but this agent has no v2 transport yet: intercepted connections will be refused");
-        return (request, dialer) -> {
-            throw new IOException("require-v2=true and no v2 transport is available");
+        return new UpstreamConnector() {
+            @Override
+            public UpstreamSession open(UpstreamRequest request, PeerDialer dialer) throws IOException {
+                throw new IOException("require-v2=true and no v2 transport is available");
+            }
         };
     }
 

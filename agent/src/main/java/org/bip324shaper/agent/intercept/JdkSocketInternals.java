@@ -31,10 +31,11 @@ final class JdkSocketInternals {
 
     private JdkSocketInternals() throws ReflectiveOperationException {
         socketImpl = accessible(Socket.class.getDeclaredField("impl"));
-        socksImpl = Class.forName("java.net.SocksSocketImpl");
+        // looked up without initialising: HttpConnectSocketImpl's initialiser drags in the HTTP client
+        socksImpl = Class.forName("java.net.SocksSocketImpl", false, null);
         socksServer = accessible(socksImpl.getDeclaredField("server"));
-        httpConnectImpl = Class.forName("java.net.HttpConnectSocketImpl");
-        delegatingImpl = Class.forName("java.net.DelegatingSocketImpl");
+        httpConnectImpl = Class.forName("java.net.HttpConnectSocketImpl", false, null);
+        delegatingImpl = Class.forName("java.net.DelegatingSocketImpl", false, null);
         delegate = accessible(delegatingImpl.getDeclaredField("delegate"));
         implAddress = accessible(SocketImpl.class.getDeclaredField("address"));
         implPort = accessible(SocketImpl.class.getDeclaredField("port"));

@@ -46,7 +46,7 @@ public final class AgentLog {
     private void log(LogLevel level, String message) {
         if (isEnabled(level)) {
             // one println per line so concurrent connections never interleave within a line
-            out.println("[bip324] " + String.format("%-5s", level.name()) + " " + message);
+            out.println("[bip324] " + (level.name().length() == 4 ? level.name() + " " : level.name()) + " " + message);
         }
     }
 }

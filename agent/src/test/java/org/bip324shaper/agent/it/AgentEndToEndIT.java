@@ -170,6 +170,8 @@ class AgentEndToEndIT {
     private ChildResult runChild(Path java, List<String> jvmArgs, String agentArgs) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
+        // boot classes are not verified by default: make the JVM check the woven JDK classes
+        command.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+BytecodeVerificationLocal"));
         command.addAll(jvmArgs);
         command.add("-javaagent:" + AGENT_JAR.toAbsolutePath() + "=" + agentArgs);
         command.addAll(List.of("-cp", CHILD_CLASSPATH, ConnectProbeMain.class.getName(),
