@@ -89,23 +89,24 @@ public final class AgentCli {
     }
 
     static String help() {
-        StringBuilder text = new StringBuilder();
-        text.append("bip324-agent: makes an unmodified JVM bitcoin wallet (e.g. bitcoinj) use the BIP-324 transport.\n")
-                .append("\n")
-                .append("AS A JAVA AGENT\n")
-                .append("  java -javaagent:bip324-agent.jar[=OPTIONS] -jar wallet.jar\n")
-                .append("\n")
-                .append("  The wallet's outgoing connects to the ports below are redirected to a bridge inside the same JVM\n")
-                .append("  (on a loopback port that only this JVM's redirected sockets may use), which dials the real peer\n")
-                .append("  and relays. getRemoteAddress() and friends still report the real peer. Sockets that use a proxy\n")
-                .append("  (e.g. SOCKS to Tor) and unresolved addresses are never touched. Until the BIP-324 engine is wired\n")
-                .append("  in, the bridge relays plain v1. If the agent cannot start, the wallet runs without it.\n")
-                .append("\n")
-                .append("  OPTIONS is key=value pairs separated by ','; a port list joins ports with '+'.\n")
-                .append("  Each option can also be a system property or an environment variable; per option, the agent\n")
-                .append("  argument wins over the system property, which wins over the environment variable. Unknown keys\n")
-                .append("  and bad values are reported on stderr and the default is used.\n")
-                .append("\n");
+        StringBuilder text = new StringBuilder("""
+                bip324-agent: makes an unmodified JVM bitcoin wallet (e.g. bitcoinj) use the BIP-324 transport.
+
+                AS A JAVA AGENT
+                  java -javaagent:bip324-agent.jar[=OPTIONS] -jar wallet.jar
+
+                  The wallet's outgoing connects to the ports below are redirected to a bridge inside the same
+                  JVM (on a loopback port that only this JVM's redirected sockets may use), which dials the real
+                  peer and relays. getRemoteAddress() and friends still report the real peer. Sockets that use a
+                  proxy (e.g. SOCKS to Tor) and unresolved addresses are never touched. Until the BIP-324 engine
+                  is wired in, the bridge relays plain v1. If the agent cannot start, the wallet runs without it.
+
+                  OPTIONS is key=value pairs separated by ','; a port list joins ports with '+'.
+                  Each option can also be a system property or an environment variable; per option, the agent
+                  argument wins over the system property, which wins over the environment variable. Unknown keys
+                  and bad values are reported on stderr and the default is used.
+
+                """);
         for (AgentOption option : AgentOption.values()) {
             text.append(String.format("  %-11s %s (default %s)%n", option.key(), option.syntax(),
                     option.defaultText()));
@@ -113,17 +114,19 @@ public final class AgentCli {
             text.append("              -D").append(option.systemProperty()).append("=...  or  ")
                     .append(option.environmentVariable()).append("=...\n");
         }
-        text.append("\n")
-                .append("  Example: -javaagent:bip324-agent.jar=ports=18444+18445,loopback=true,log=debug\n")
-                .append("\n")
-                .append("COMMANDS\n")
-                .append("  --help                              this text\n")
-                .append("  probe HOST:PORT [--network NAME]    handshake with a node and report v2 support\n")
-                .append("                                      (NAME: main, test, testnet4, signet, regtest;\n")
-                .append("                                      not implemented yet: exits with code 2)\n")
-                .append("\n")
-                .append("Log lines go to stderr, prefixed [bip324]: one per connection at open (peer, network,\n")
-                .append("transport, session id) and at close (bytes each way). Never keys or message contents.\n");
+        text.append("""
+
+                  Example: -javaagent:bip324-agent.jar=ports=18444+18445,loopback=true,log=debug
+
+                COMMANDS
+                  --help                              this text
+                  probe HOST:PORT [--network NAME]    handshake with a node and report v2 support
+                                                      (NAME: main, test, testnet4, signet, regtest;
+                                                      not implemented yet: exits with code 2)
+
+                Log lines go to stderr, prefixed [bip324]: one per connection at open (peer, network,
+                transport, session id) and at close (bytes each way). Never keys or message contents.
+                """);
         return text.toString();
     }
 }

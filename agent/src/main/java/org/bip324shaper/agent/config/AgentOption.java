@@ -14,8 +14,8 @@ public enum AgentOption {
     DECOY("decoy", "random|off", "random",
             "send v2 decoy packets to hide traffic timing (applies once the BIP-324 transport is wired in)"),
     PORTS("ports", "PORT+PORT+...", "8333+18333+48333+38333+18444",
-            "destination ports to intercept, joined with '+' (',' works too in a system property or environment "
-                    + "variable, where the value stands alone)"),
+            "destination ports to intercept, joined with '+' (in a -D property or environment variable ','"
+                    + " works too)"),
     LOOPBACK("loopback", "true|false", "false",
             "also intercept loopback destinations (off by default: bitcoinj probes 127.0.0.1:8333 for a local node)"),
     REQUIRE_V2("require-v2", "true|false", "false",

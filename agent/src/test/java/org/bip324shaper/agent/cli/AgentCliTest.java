@@ -39,7 +39,8 @@ class AgentCliTest {
         }
         assertTrue(help.contains("-javaagent:bip324-agent.jar"));
         assertTrue(help.contains("probe HOST:PORT [--network NAME]"));
-        assertTrue(help.contains("agent\n  argument wins over the system property, which wins over the environment"));
+        assertTrue(help.contains(
+                "the agent\n  argument wins over the system property, which wins over the environment variable"));
     }
 
     @Test

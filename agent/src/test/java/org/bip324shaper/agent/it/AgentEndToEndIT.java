@@ -66,12 +66,20 @@ class AgentEndToEndIT {
         List<Path> javas = new ArrayList<>();
         javas.add(Path.of(System.getProperty("java.home"), "bin", "java"));
         String extra = System.getProperty("bip324.it.extraJava", "");
-        if (!extra.isBlank() && Files.isExecutable(Path.of(extra))) {
+        if (!extra.isBlank() && Files.isExecutable(Path.of(extra)) && !isSameFile(javas.get(0), Path.of(extra))) {
             javas.add(Path.of(extra));
         } else {
-            System.err.println("AgentEndToEndIT: extra JDK not found (" + extra + "); running on this JDK only");
+            System.err.println("AgentEndToEndIT: no other JDK at '" + extra + "'; running on this JDK only");
         }
         return javas.stream();
+    }
+
+    private static boolean isSameFile(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @ParameterizedTest
