@@ -1,0 +1,113 @@
+package org.bip324shaper.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.bip324shaper.it.node.PeerRecord;
+import org.bip324shaper.it.node.RegtestChain;
+import org.bip324shaper.it.node.RegtestNode;
+import org.bip324shaper.it.node.Transport;
+import org.bip324shaper.it.scenario.AgentConnectionLog;
+import org.bip324shaper.it.scenario.NodeBackend;
+import org.bip324shaper.it.scenario.WalletRun;
+import org.bip324shaper.it.scenario.WalletScenario;
+import org.bip324shaper.it.wallet.WalletJvm;
+import org.bip324shaper.it.wallet.WalletMain;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * An unmodified bitcoinj wallet in a child JVM with the agent, against the project's regtest node in this JVM: on
+ * this JDK and on JDK 25, with bitcoinj's NIO and blocking network layers. Every step is checked on the node.
+ */
+class OwnNodeWalletIT {
+
+    /**
+     * The transport the agent is expected to reach a v2-capable node with. FLIP TO {@code Transport.V2} once the
+     * bridge speaks BIP-324 (branch wip-bridge); until then the agent relays v1 and this records that it does.
+     */
+    static final Transport AGENT_TRANSPORT_TO_V2_NODE = Transport.V1;
+
+    static Stream<Arguments> jdksAndClients() {
+        return WalletJvm.javas().stream().flatMap(java -> Stream.of(WalletMain.Client.values())
+                .map(client -> Arguments.of(java, client)));
+    }
+
+    @ParameterizedTest(name = "{1} on {0}")
+    @MethodSource("jdksAndClients")
+    @Timeout(300)
+    void walletSyncsReceivesAndPaysThroughTheAgent(Path java, WalletMain.Client client) throws Exception {
+        try (NodeBackend backend = NodeBackend.start(RegtestNode.Options.defaults())) {
+            WalletRun run = new WalletScenario(backend, java, client).run();
+            checkRun(run, backend.node(), AGENT_TRANSPORT_TO_V2_NODE);
+        }
+    }
+
+    /** A v1-only node (Core's -v2transport=0): a v2 agent must fall back to v1 and the wallet must not notice. */
+    @Test
+    @Timeout(300)
+    void walletWorksAgainstAV1OnlyNode() throws Exception {
+        Path java = WalletJvm.javas().get(0);
+        try (NodeBackend backend = NodeBackend.start(RegtestNode.Options.defaults().v1Only())) {
+            WalletRun run = new WalletScenario(backend, java, WalletMain.Client.NIO).run();
+            checkRun(run, backend.node(), Transport.V1);
+        }
+    }
+
+    static void checkRun(WalletRun run, RegtestNode node, Transport expected) {
+        String why = run.transcript();
+        assertEquals(0, run.exitCode(), why);
+
+        // the node saw the wallet connect over the expected transport. bitcoinj drops the peer it sent a payment to
+        // and reconnects, so there are two connections; a v2 attempt a v1-only node dropped never gets a version
+        List<PeerRecord> wallets = node.peers().stream().filter(p -> p.userAgent().isPresent()).toList();
+        List<AgentConnectionLog> relayed = run.agentConnections().stream()
+                .filter(c -> c.transport().isPresent()).toList();
+        assertTrue(wallets.size() >= 1, "the node served no wallet connection: " + node.peers() + "\n" + why);
+        assertEquals(wallets.size(), relayed.size(), "node connections " + wallets + "\n" + why);
+        for (int i = 0; i < wallets.size(); i++) {
+            PeerRecord peer = wallets.get(i);
+            AgentConnectionLog agent = relayed.get(i);
+            assertTrue(peer.userAgent().get().contains("bitcoinj"), peer.toString());
+            assertEquals(expected, peer.transport(), "transport the node recorded\n" + why);
+            assertEquals(expected == Transport.V2, peer.sessionIdHex().isPresent(), peer.toString());
+            assertTrue(peer.received("filterload") >= 1, "the wallet syncs with a bloom filter: " + peer);
+            // the agent logged the same connection: same peer, transport and session id
+            assertEquals("127.0.0.1:" + node.port(), agent.peer().orElseThrow(), why);
+            assertEquals(expected.id(), agent.transport().orElseThrow(), why);
+            assertEquals(peer.sessionIdHex(), agent.sessionId(), "session id: node vs agent log\n" + why);
+            assertTrue(agent.isClosed(), "every connection ends with a close line\n" + why);
+            assertTrue(peer.closed(), peer.toString());
+        }
+        assertEquals(1, wallets.stream().mapToInt(p -> p.received("tx")).sum(), "the payment arrives once");
+
+        // sync, then the mined coinbase becomes the wallet's spendable balance
+        assertEquals(run.backendHeightAtSync(), run.syncedHeight(), why);
+        assertEquals(RegtestChain.subsidy(run.syncedHeight() + 1).value, run.coinbaseToWallet());
+        assertEquals(run.coinbaseToWallet(), run.availableWhenSpendable(), "balance printed vs mined\n" + why);
+        assertEquals(run.coinbaseToWallet(), run.estimatedWhenSpendable(), why);
+
+        // the payment reached the node's pool and pays the payee; the rest of the coinbase is change and fee
+        assertInstanceOf(RegtestChain.Accepted.class, node.admissions().get(0), node.admissions().toString());
+        long toPayee = run.mempoolOutputs().stream()
+                .filter(o -> o.address().equals(java.util.Optional.of(run.payee().toString())))
+                .mapToLong(o -> o.sats()).sum();
+        assertEquals(WalletScenario.PAYMENT.value, toPayee, "output to the payee: " + run.mempoolOutputs());
+        long outputs = run.mempoolOutputs().stream().mapToLong(o -> o.sats()).sum();
+        assertTrue(run.paymentFee() > 0, "fee " + run.paymentFee());
+        assertEquals(run.coinbaseToWallet(), outputs + run.paymentFee(), "inputs = outputs + fee");
+
+        // mined: the wallet saw the confirmation at the block's height and kept its change
+        assertEquals(node.chain().heightOf(run.confirmingBlock()).orElseThrow(), run.confirmedHeight(), why);
+        long change = run.coinbaseToWallet() - WalletScenario.PAYMENT.value - run.paymentFee();
+        assertEquals(change, run.finalEstimated(), why);
+        assertEquals(change, run.finalAvailable(), why);
+    }
+}

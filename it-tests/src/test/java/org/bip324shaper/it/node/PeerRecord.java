@@ -1,0 +1,30 @@
+package org.bip324shaper.it.node;
+
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the node recorded about one inbound connection, at the moment it was asked.
+ *
+ * @param id the node's connection number, from 1
+ * @param remote the peer's address as the node saw it (for an agent-bridged wallet: the agent's dial)
+ * @param transport how the connection's bytes travelled
+ * @param sessionIdHex the BIP-324 session id for v2, empty for v1
+ * @param userAgent the peer's {@code version} user agent, empty before it arrived
+ * @param handshakeDone whether the peer sent {@code verack}
+ * @param received how many messages of each command the peer sent
+ * @param closed whether the connection has ended
+ * @param endReason why it ended, when it did ("peer closed", "disconnected by the node", an error)
+ */
+public record PeerRecord(int id, InetSocketAddress remote, Transport transport, Optional<String> sessionIdHex,
+                         Optional<String> userAgent, boolean handshakeDone, Map<String, Integer> received,
+                         boolean closed, Optional<String> endReason) {
+    public PeerRecord {
+        received = Map.copyOf(received);
+    }
+
+    public int received(String command) {
+        return received.getOrDefault(command, 0);
+    }
+}

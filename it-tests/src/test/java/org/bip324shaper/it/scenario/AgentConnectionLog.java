@@ -1,0 +1,86 @@
+package org.bip324shaper.it.scenario;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One bridged connection as the agent logged it on the wallet's stderr: the fields of its {@code open} line
+ * ({@code peer network transport session}) and of its {@code close} line (byte counts; whatever the bridge
+ * reports, read as {@code key=value} words).
+ */
+public record AgentConnectionLog(long id, Map<String, String> open, Map<String, String> close) {
+    private static final Pattern LINE = Pattern.compile("^\\[bip324] \\S+\\s+#(\\d+) (open|close) (.*)$");
+
+    public AgentConnectionLog {
+        open = Map.copyOf(open);
+        close = Map.copyOf(close);
+    }
+
+    /** Every connection with an open or close line, in order of first appearance. */
+    public static List<AgentConnectionLog> parse(String stderr) {
+        Map<Long, Map<String, String>> opens = new LinkedHashMap<>();
+        Map<Long, Map<String, String>> closes = new LinkedHashMap<>();
+        List<Long> order = new ArrayList<>();
+        for (String line : stderr.split("\n")) {
+            Matcher m = LINE.matcher(line.strip());
+            if (!m.matches()) {
+                continue;
+            }
+            long id = Long.parseLong(m.group(1));
+            if (!order.contains(id)) {
+                order.add(id);
+            }
+            (m.group(2).equals("open") ? opens : closes).put(id, fields(m.group(3)));
+        }
+        List<AgentConnectionLog> result = new ArrayList<>();
+        for (long id : order) {
+            result.add(new AgentConnectionLog(id, opens.getOrDefault(id, Map.of()), closes.getOrDefault(id, Map.of())));
+        }
+        return result;
+    }
+
+    static Map<String, String> fields(String text) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String word : text.trim().split("\\s+")) {
+            int eq = word.indexOf('=');
+            if (eq > 0) {
+                fields.put(word.substring(0, eq), word.substring(eq + 1));
+            }
+        }
+        return fields;
+    }
+
+    public Optional<String> peer() {
+        return Optional.ofNullable(open.get("peer"));
+    }
+
+    public Optional<String> transport() {
+        return Optional.ofNullable(open.get("transport"));
+    }
+
+    /** The BIP-324 session id the agent logged; empty for v1 ({@code session=-}) or no open line. */
+    public Optional<String> sessionId() {
+        String s = open.get("session");
+        return s == null || s.equals("-") ? Optional.empty() : Optional.of(s);
+    }
+
+    public boolean isClosed() {
+        return !close.isEmpty();
+    }
+
+    /** The close line's fields about genuine and decoy traffic, if the bridge reports that split. */
+    public Map<String, String> genuineAndDecoyFields() {
+        Map<String, String> split = new LinkedHashMap<>();
+        close.forEach((k, v) -> {
+            if (k.contains("genuine") || k.contains("decoy")) {
+                split.put(k, v);
+            }
+        });
+        return split;
+    }
+}
