@@ -1,6 +1,7 @@
 package org.bip324shaper.it.scenario;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +18,8 @@ public record AgentConnectionLog(long id, Map<String, String> open, Map<String, 
     private static final Pattern LINE = Pattern.compile("^\\[bip324] \\S+\\s+#(\\d+) (open|close) (.*)$");
 
     public AgentConnectionLog {
-        open = Map.copyOf(open);
-        close = Map.copyOf(close);
+        open = Collections.unmodifiableMap(new LinkedHashMap<>(open)); // keeps the log's order
+        close = Collections.unmodifiableMap(new LinkedHashMap<>(close));
     }
 
     /** Every connection with an open or close line, in order of first appearance. */
