@@ -9,7 +9,6 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,9 +19,7 @@ import org.bip324shaper.core.engine.ShapedEngine;
 import org.bip324shaper.core.handshake.Role;
 import org.bip324shaper.core.message.NetworkMessage;
 import org.bip324shaper.core.shaping.MonotonicClock;
-import org.bip324shaper.core.shaping.TrafficConfig;
 import org.bip324shaper.core.shaping.TrafficStats;
-import org.bip324shaper.core.trace.TraceRecorder;
 
 /**
  * A shaped BIP-324 connection over a blocking stream pair. The constructor runs the whole handshake; then
@@ -51,13 +48,13 @@ public final class ShapedProtocol implements Closeable {
     private volatile boolean closed;
     private volatile IOException writeFailure;
 
-    private ShapedProtocol(Options options, InputStream in, OutputStream out, Closeable transport) throws IOException {
+    private ShapedProtocol(ConnectionOptions options, InputStream in, OutputStream out, Closeable transport)
+            throws IOException {
         this.in = Objects.requireNonNull(in, "in");
         this.out = Objects.requireNonNull(out, "out");
         this.transport = transport;
-        this.clock = options.clock;
-        this.engine = ShapedEngine.builder(options.role, options.network)
-                .config(options.config).clock(options.clock).recorder(options.recorder).build();
+        this.clock = options.clock();
+        this.engine = options.newEngine();
         try {
             handshake();
         } catch (IOException | RuntimeException e) {
@@ -70,7 +67,7 @@ public final class ShapedProtocol implements Closeable {
     }
 
     /** Runs the handshake over the streams, as {@code role}; blocks until it is done. */
-    public static ShapedProtocol over(InputStream in, OutputStream out, Options options) throws IOException {
+    public static ShapedProtocol over(InputStream in, OutputStream out, ConnectionOptions options) throws IOException {
         return new ShapedProtocol(options, in, out, () -> {
             try {
                 in.close();
@@ -82,11 +79,13 @@ public final class ShapedProtocol implements Closeable {
 
     /**
      * Runs the handshake over a connected socket, as {@code role}. The handshake fails with a
-     * {@link SocketTimeoutException} if the peer stays silent for {@link Options#handshakeTimeout}.
+     * {@link SocketTimeoutException} if the peer stays silent for {@link ConnectionOptions#handshakeTimeout}.
+     * Sets {@code TCP_NODELAY}: the shaper decides what goes out together, so Nagle must not merge its writes.
      */
-    public static ShapedProtocol over(Socket socket, Options options) throws IOException {
+    public static ShapedProtocol over(Socket socket, ConnectionOptions options) throws IOException {
         int oldTimeout = socket.getSoTimeout();
-        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, options.handshakeTimeout.toMillis()));
+        socket.setTcpNoDelay(true);
+        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, options.handshakeTimeout().toMillis()));
         ShapedProtocol p;
         try {
             p = new ShapedProtocol(options, socket.getInputStream(), socket.getOutputStream(), socket);
@@ -98,8 +97,9 @@ public final class ShapedProtocol implements Closeable {
         return p;
     }
 
-    public static Options options(Role role, Network network) {
-        return new Options(role, network);
+    /** Same as {@link ConnectionOptions#of}. */
+    public static ConnectionOptions options(Role role, Network network) {
+        return ConnectionOptions.of(role, network);
     }
 
     private void handshake() throws IOException {
@@ -314,69 +314,6 @@ public final class ShapedProtocol implements Closeable {
             close();
         } catch (IOException | RuntimeException ignored) {
             // already failing; the first error is what the caller sees
-        }
-    }
-
-    /** How to run a connection: role and network are required; the rest has safe defaults. */
-    public static final class Options {
-        private final Role role;
-        private final Network network;
-        private TrafficConfig config = TrafficConfig.DEFAULT;
-        private MonotonicClock clock = MonotonicClock.system();
-        private TraceRecorder recorder = TraceRecorder.NONE;
-        private Duration handshakeTimeout = Duration.ofSeconds(10);
-
-        Options(Role role, Network network) {
-            this.role = Objects.requireNonNull(role, "role");
-            this.network = Objects.requireNonNull(network, "network");
-        }
-
-        public Options config(TrafficConfig config) {
-            this.config = Objects.requireNonNull(config, "config");
-            return this;
-        }
-
-        public Options clock(MonotonicClock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        public Options recorder(TraceRecorder recorder) {
-            this.recorder = Objects.requireNonNull(recorder, "recorder");
-            return this;
-        }
-
-        /** For sockets: how long the peer may stay silent during the handshake (default 10 s). */
-        public Options handshakeTimeout(Duration timeout) {
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("handshake timeout must be positive, got " + timeout);
-            }
-            this.handshakeTimeout = timeout;
-            return this;
-        }
-
-        public Role role() {
-            return role;
-        }
-
-        public Network network() {
-            return network;
-        }
-
-        public TrafficConfig config() {
-            return config;
-        }
-
-        public MonotonicClock clock() {
-            return clock;
-        }
-
-        public TraceRecorder recorder() {
-            return recorder;
-        }
-
-        public Duration handshakeTimeout() {
-            return handshakeTimeout;
         }
     }
 }
