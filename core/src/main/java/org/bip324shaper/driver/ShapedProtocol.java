@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.engine.ShapedEngine;
 import org.bip324shaper.core.handshake.Role;
@@ -47,6 +48,8 @@ public final class ShapedProtocol implements Closeable {
     private final Thread decoyThread;
     private volatile boolean closed;
     private volatile IOException writeFailure;
+    /** The first protocol error the peer caused; the engine is unusable after it. */
+    private volatile Bip324Exception protocolFailure;
 
     private ShapedProtocol(ConnectionOptions options, InputStream in, OutputStream out, Closeable transport)
             throws IOException {
@@ -130,11 +133,15 @@ public final class ShapedProtocol implements Closeable {
     public NetworkMessage read() throws IOException {
         readLock.lock();
         try {
+            ensureNotFailed();
             NetworkMessage m;
             while ((m = engine.pollMessage()) == null) {
                 receiveMore();
             }
             return m;
+        } catch (Bip324Exception e) {
+            protocolFailure = e;
+            throw e;
         } finally {
             readLock.unlock();
         }
@@ -144,11 +151,15 @@ public final class ShapedProtocol implements Closeable {
     public byte[] readContents() throws IOException {
         readLock.lock();
         try {
+            ensureNotFailed();
             byte[] c;
             while ((c = engine.pollContents()) == null) {
                 receiveMore();
             }
             return c;
+        } catch (Bip324Exception e) {
+            protocolFailure = e;
+            throw e;
         } finally {
             readLock.unlock();
         }
@@ -278,6 +289,19 @@ public final class ShapedProtocol implements Closeable {
     private void ensureOpen() throws IOException {
         if (closed) {
             throw new EOFException("connection closed");
+        }
+        ensureNotFailed();
+    }
+
+    /**
+     * After the peer broke the protocol the engine is finished: fail at once instead of reading the socket again
+     * (which would wait forever for bytes the engine can no longer take) or writing with a failed engine.
+     */
+    private void ensureNotFailed() throws Bip324Exception {
+        Bip324Exception failure = protocolFailure;
+        if (failure != null) {
+            throw new Bip324Exception("the connection failed earlier (" + failure.getClass().getSimpleName()
+                    + "); close it", failure);
         }
     }
 
