@@ -47,6 +47,8 @@ public final class ShapedProtocol implements Closeable {
     private final Condition tickChanged = tickLock.newCondition();
     private final Thread decoyThread;
     private volatile boolean closed;
+    /** The deadline the decoy thread sleeps towards, or {@code Long.MIN_VALUE} while it is awake. */
+    private volatile long decoysSleepUntil = Long.MIN_VALUE;
     private volatile IOException writeFailure;
     /** The first protocol error the peer caused; the engine is unusable after it. */
     private volatile Bip324Exception protocolFailure;
@@ -199,7 +201,7 @@ public final class ShapedProtocol implements Closeable {
         } finally {
             writeLock.unlock();
         }
-        wakeDecoys();
+        wakeDecoysIfEarlier();
     }
 
     /** Sends one genuine packet's raw contents (message type + payload). */
@@ -212,7 +214,7 @@ public final class ShapedProtocol implements Closeable {
         } finally {
             writeLock.unlock();
         }
-        wakeDecoys();
+        wakeDecoysIfEarlier();
     }
 
     /** Writes every pending write, each with one {@code write} call; the caller holds writeLock or runs the handshake. */
@@ -247,10 +249,14 @@ public final class ShapedProtocol implements Closeable {
                 if (wait > 0) {
                     tickLock.lock();
                     try {
-                        if (!closed) {
+                        // Publish the deadline, then look again: a write that moved the schedule earlier either
+                        // sees what we sleep towards (and signals) or is seen here.
+                        decoysSleepUntil = deadline;
+                        if (!closed && engine.nextDeadlineNanos() >= deadline) {
                             tickChanged.awaitNanos(wait);
                         }
                     } finally {
+                        decoysSleepUntil = Long.MIN_VALUE;
                         tickLock.unlock();
                     }
                     continue;
@@ -274,7 +280,16 @@ public final class ShapedProtocol implements Closeable {
         }
     }
 
-    /** A write may have moved the shaper's schedule (strategies that hold packets); let the decoy thread look again. */
+    /**
+     * A write may have moved the shaper's schedule earlier (strategies that hold packets): then let the decoy thread
+     * look again. Waking it on every write cost a context switch per message for nothing with the usual strategies.
+     */
+    private void wakeDecoysIfEarlier() {
+        if (engine.nextDeadlineNanos() < decoysSleepUntil) {
+            wakeDecoys();
+        }
+    }
+
     private void wakeDecoys() {
         tickLock.lock();
         try {
