@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
@@ -64,6 +65,8 @@ public final class ShapedEngine {
     private final ArrayDeque<byte[]> writes = new ArrayDeque<>();
     private long pendingWriteBytes;
 
+    /** Clock time of the last read the driver reported; guarded by inLock. */
+    private long lastReadNanos;
     private volatile boolean failed;
     private volatile boolean closed;
 
@@ -153,7 +156,7 @@ public final class ShapedEngine {
                     } else {
                         stats.recordRead(TrafficStats.Kind.GENUINE, wire);
                         inbound.add(p.contents());
-                        recordMessage(Direction.INBOUND, p.contents());
+                        recordMessage(lastReadNanos, Direction.INBOUND, p.contents());
                     }
                 }
             } catch (Bip324Exception | RuntimeException e) {
@@ -163,10 +166,15 @@ public final class ShapedEngine {
         }
     }
 
-    /** Tells the trace recorder that one read from the socket returned {@code bytes} bytes. */
+    /**
+     * Tells the trace recorder that one read from the socket returned {@code bytes} bytes. Messages this read
+     * completes are stamped with the same time, so a trace aligns each message with the read that carried it.
+     */
     public void recordRead(int bytes) {
-        if (bytes > 0) {
-            recorder.write(clock.nanoTime(), Direction.INBOUND, bytes);
+        if (bytes > 0 && recorder != TraceRecorder.NONE) {
+            long now = clock.nanoTime();
+            lastReadNanos = now;
+            recorder.write(now, Direction.INBOUND, bytes);
         }
     }
 
@@ -251,7 +259,6 @@ public final class ShapedEngine {
         }
         synchronized (outLock) {
             requireUsable();
-            recordMessage(Direction.OUTBOUND, contents);
             if (session == null) {
                 unsentBeforeSession.add(contents);
             } else {
@@ -281,9 +288,15 @@ public final class ShapedEngine {
             byte[] w = writes.poll();
             if (w != null) {
                 pendingWriteBytes -= w.length;
-                recorder.write(clock.nanoTime(), Direction.OUTBOUND, w.length);
             }
             return w;
+        }
+    }
+
+    /** Genuine packets submitted but not yet released to {@link #pollWrite()} (waiting for the session or held). */
+    public int heldPackets() {
+        synchronized (outLock) {
+            return heldGenuine.size() + unsentBeforeSession.size();
         }
     }
 
@@ -318,6 +331,7 @@ public final class ShapedEngine {
             total += PacketEncoder.wireLength(contents.length);
         }
         ByteBuffer out = ByteBuffer.allocate(total);
+        long now = recorder == TraceRecorder.NONE ? 0 : clock.nanoTime();
         for (WireItem item : flush.items()) {
             if (item instanceof WireItem.Decoy d) {
                 // Decoy contents are encrypted like any other, so zeros are as good as random bytes.
@@ -325,21 +339,34 @@ public final class ShapedEngine {
                 stats.recordWrite(TrafficStats.Kind.DECOY, n);
             } else {
                 byte[] contents = heldGenuine.poll();
+                // Stamped when it goes on the wire, with its write: a held packet is recorded when released.
+                recordMessage(now, Direction.OUTBOUND, contents);
                 int n = encoder.encode(ByteBuffer.wrap(contents), false, null, out);
                 stats.recordWrite(TrafficStats.Kind.GENUINE, n);
             }
         }
-        addWrite(out.array());
+        byte[] bytes = out.array();
+        if (flush.cuts().isEmpty()) {
+            addWrite(now, bytes);
+            return;
+        }
+        // The strategy chose where writes end, possibly inside a packet: one write per piece, back to back.
+        int from = 0;
+        for (int length : flush.writeLengths(bytes.length)) {
+            addWrite(now, Arrays.copyOfRange(bytes, from, from + length));
+            from += length;
+        }
     }
 
     private void takeHandshakeOutbound() {
         if (handshake != null && handshake.hasOutbound()) {
             byte[] bytes = handshake.takeOutbound();
-            addWrite(bytes);
+            addWrite(recorder == TraceRecorder.NONE ? 0 : clock.nanoTime(), bytes);
         }
     }
 
-    private void addWrite(byte[] bytes) {
+    private void addWrite(long now, byte[] bytes) {
+        recorder.write(now, Direction.OUTBOUND, bytes.length);
         writes.add(bytes);
         pendingWriteBytes += bytes.length;
     }
@@ -381,7 +408,7 @@ public final class ShapedEngine {
         }
     }
 
-    private void recordMessage(Direction direction, byte[] contents) {
+    private void recordMessage(long now, Direction direction, byte[] contents) {
         if (recorder == TraceRecorder.NONE || contents.length == 0) {
             return;
         }
@@ -402,7 +429,7 @@ public final class ShapedEngine {
             type = "malformed";
             payload = 0;
         }
-        recorder.message(clock.nanoTime(), direction, type, payload);
+        recorder.message(now, direction, type, payload);
     }
 
     @Override

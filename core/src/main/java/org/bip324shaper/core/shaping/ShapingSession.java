@@ -1,5 +1,7 @@
 package org.bip324shaper.core.shaping;
 
+import java.util.List;
+
 /**
  * The per-connection, mutable half of a {@link PaddingStrategy} or {@link DecoyStrategy}. A {@link TrafficShaper}
  * owns two sessions (padding first, then decoys) and calls them under its lock, so implementations need no
@@ -40,5 +42,15 @@ public interface ShapingSession {
 
     /** The driver read {@code wireBytes} bytes from the peer (for strategies that react to inbound bursts). */
     default void onInbound(int wireBytes, long nowNanos) {
+    }
+
+    /**
+     * Called on the decoy session only: the padding session just handed the driver writes of {@code writeLengths}
+     * wire bytes (its part of one flush, in order, as cut), carrying {@code genuinePackets} genuine packets. This is
+     * the shaped traffic an observer sees, which a strategy imitating this connection's own bursts must copy; the
+     * raw lengths in {@link #onGenuine} are not what goes on the wire. Writes made only of the decoy session's own
+     * decoys are not reported.
+     */
+    default void onOutbound(List<Integer> writeLengths, int genuinePackets, long nowNanos) {
     }
 }

@@ -1,6 +1,8 @@
 package org.bip324shaper.core.shaping;
 
 import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
@@ -15,8 +17,9 @@ import org.bip324shaper.core.HandshakeStateException;
  * <ol>
  *   <li>Call {@link #handshake()} once, before anything else, and send that garbage and those decoys.</li>
  *   <li>For each genuine packet the application submits: append it to a FIFO, call {@link #onGenuine(int)}, and
- *       write the returned {@link Flush} in one write (a {@link WireItem.Genuine} takes the FIFO's head). The flush
- *       may release none, one or several held packets.</li>
+ *       write the returned {@link Flush} in one write (a {@link WireItem.Genuine} takes the FIFO's head), or in
+ *       one write per piece if it has {@link Flush#cuts() cuts}. The flush may release none, one or several held
+ *       packets.</li>
  *   <li>Once the handshake is complete, whenever the clock passes {@link #nextDeadlineNanos()}, call
  *       {@link #onTick()} and write what it returns (possibly nothing). Early or spurious calls are harmless.</li>
  *   <li>Optionally report inbound traffic with {@link #onInbound(int)}.</li>
@@ -34,8 +37,10 @@ public final class TrafficShaper {
     private final ShapingSession decoys;
     private final TrafficConfig config;
     private boolean handshakeDrawn;
-    /** Genuine packets the driver has queued and no flush has released yet. */
-    private int held;
+    /** Contents lengths of the genuine packets the driver has queued and no flush has released yet, oldest first. */
+    private final ArrayDeque<Integer> held = new ArrayDeque<>();
+    /** Their total wire size. */
+    private long heldWire;
 
     /** A shaper on the system clock, drawing from a new {@link SecureRandom}. */
     public TrafficShaper(TrafficConfig config) {
@@ -84,13 +89,15 @@ public final class TrafficShaper {
         try {
             requireHandshake();
             long now = clock.nanoTime();
-            held++;
-            Flush.Builder out = new Flush.Builder(held);
+            held.addLast(contentsLength);
+            heldWire += contentsLength + ShapingLimits.PACKET_OVERHEAD;
+            Flush.Builder out = newBuilder();
             out.allowGenuine(true);
             padding.onGenuine(contentsLength, now, out);
             out.allowGenuine(false);
+            Outbound outbound = Outbound.of(out, held.size());
             decoys.onGenuine(contentsLength, now, out);
-            return finish(out);
+            return finish(out, outbound, now);
         } finally {
             lock.unlock();
         }
@@ -106,16 +113,17 @@ public final class TrafficShaper {
         try {
             requireHandshake();
             long now = clock.nanoTime();
-            Flush.Builder out = new Flush.Builder(held);
+            Flush.Builder out = newBuilder();
             if (now >= padding.nextDeadlineNanos()) {
                 out.allowGenuine(true);
                 padding.onTick(now, out);
                 out.allowGenuine(false);
             }
+            Outbound outbound = Outbound.of(out, held.size());
             if (now >= decoys.nextDeadlineNanos()) {
                 decoys.onTick(now, out);
             }
-            return finish(out);
+            return finish(out, outbound, now);
         } finally {
             lock.unlock();
         }
@@ -150,7 +158,7 @@ public final class TrafficShaper {
     public int heldGenuine() {
         lock.lock();
         try {
-            return held;
+            return held.size();
         } finally {
             lock.unlock();
         }
@@ -162,13 +170,31 @@ public final class TrafficShaper {
         }
     }
 
-    private Flush finish(Flush.Builder out) {
-        held = out.heldGenuine();
-        if (held > 0 && padding.nextDeadlineNanos() == Long.MAX_VALUE) {
-            throw new IllegalStateException("padding strategy " + config.padding() + " holds " + held
+    private Flush.Builder newBuilder() {
+        return new Flush.Builder(held, held.size(), heldWire);
+    }
+
+    private Flush finish(Flush.Builder out, Outbound outbound, long now) {
+        Flush flush = out.build();
+        for (int released = held.size() - out.heldGenuine(); released > 0; released--) {
+            held.removeFirst();
+        }
+        heldWire = out.heldWireBytes();
+        if (!held.isEmpty() && padding.nextDeadlineNanos() == Long.MAX_VALUE) {
+            throw new IllegalStateException("padding strategy " + config.padding() + " holds " + held.size()
                     + " genuine packet(s) but scheduled no tick to release them");
         }
-        return out.build();
+        if (!outbound.writeLengths.isEmpty()) {
+            decoys.onOutbound(outbound.writeLengths, outbound.genuinePackets, now);
+        }
+        return flush;
+    }
+
+    /** What the padding session put on the wire in one flush, before the decoy session added to it. */
+    private record Outbound(List<Integer> writeLengths, int genuinePackets) {
+        static Outbound of(Flush.Builder out, int heldBefore) {
+            return new Outbound(out.writeLengthsUpTo(out.wireBytes()), heldBefore - out.heldGenuine());
+        }
     }
 
     @Override

@@ -1,0 +1,129 @@
+package org.bip324shaper.agent.bridge;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bip324shaper.agent.log.AgentLog;
+import org.bip324shaper.agent.log.LogFormat;
+import org.bip324shaper.core.Network;
+
+/**
+ * One wallet connection accepted by the bridge: waits for the wallet's first bytes (the network magic), opens
+ * the upstream session, pumps both directions until either side ends, and logs one line at open and at close.
+ */
+final class BridgedConnection implements Runnable {
+
+    /** The wallet speaks first (its version message); one that stays silent this long is dropped. */
+    static final int FIRST_BYTES_TIMEOUT_MILLIS = 30_000;
+    private static final int MAGIC_LENGTH = 4;
+    private static final int BUFFER_BYTES = 16 * 1024;
+
+    private final long id;
+    private final Socket wallet;
+    private final InetSocketAddress peer;
+    private final UpstreamConnector connector;
+    private final PeerDialer dialer;
+    private final AgentLog log;
+    private final AtomicLong walletToPeer = new AtomicLong();
+    private final AtomicLong peerToWallet = new AtomicLong();
+
+    BridgedConnection(long id, Socket wallet, InetSocketAddress peer, UpstreamConnector connector, PeerDialer dialer,
+                      AgentLog log) {
+        this.id = id;
+        this.wallet = wallet;
+        this.peer = peer;
+        this.connector = connector;
+        this.dialer = dialer;
+        this.log = log;
+    }
+
+    @Override
+    public void run() {
+        try {
+            relay();
+        } catch (IOException | RuntimeException e) {
+            log.warn(prefix() + "failed: " + describe(e));
+        } finally {
+            Bridge.closeQuietly(wallet);
+        }
+    }
+
+    private void relay() throws IOException {
+        wallet.setTcpNoDelay(true);
+        wallet.setSoTimeout(FIRST_BYTES_TIMEOUT_MILLIS);
+        InputStream fromWallet = wallet.getInputStream();
+        byte[] head = fromWallet.readNBytes(MAGIC_LENGTH);
+        wallet.setSoTimeout(0);
+        if (head.length == 0) {
+            log.debug(prefix() + "wallet closed before sending anything; peer not dialed");
+            return;
+        }
+        Optional<Network> network = head.length == MAGIC_LENGTH ? Network.fromMagic(head, 0) : Optional.empty();
+
+        UpstreamSession session;
+        try {
+            session = connector.open(new UpstreamRequest(id, peer, network), dialer);
+        } catch (IOException | RuntimeException e) {
+            log.warn(prefix() + "could not open the upstream to " + LogFormat.address(peer) + ": " + describe(e));
+            return;
+        }
+        try {
+            log.info(prefix() + "open peer=" + LogFormat.address(peer)
+                    + " network=" + network.map(Network::id).orElse("unknown")
+                    + " transport=" + session.transport()
+                    + " session=" + session.sessionId().orElse("-"));
+            Thread upstream = new Thread(() -> pumpWalletToPeer(head, fromWallet, session),
+                    Thread.currentThread().getName() + "-up");
+            upstream.setDaemon(true);
+            upstream.start();
+            pump(session.fromPeer(), wallet.getOutputStream(), peerToWallet);
+        } finally {
+            Bridge.closeQuietly(session);
+            // logged before the wallet's socket closes, so the line is out by the time the wallet sees the end
+            log.info(prefix() + "close peer=" + LogFormat.address(peer)
+                    + " wallet->peer=" + walletToPeer.get() + " peer->wallet=" + peerToWallet.get() + " bytes");
+        }
+    }
+
+    private void pumpWalletToPeer(byte[] head, InputStream fromWallet, UpstreamSession session) {
+        try {
+            OutputStream toPeer = session.toPeer();
+            toPeer.write(head);
+            toPeer.flush();
+            walletToPeer.addAndGet(head.length);
+            pump(fromWallet, toPeer, walletToPeer);
+            toPeer.close(); // the wallet half-closed: tell the session, which tells the peer
+        } catch (IOException | RuntimeException e) {
+            log.debug(prefix() + "wallet->peer ended: " + describe(e));
+            Bridge.closeQuietly(session); // ends the other direction too
+        }
+    }
+
+    /** Copies until end of stream; a socket closed by the other pump also ends it. */
+    private static void pump(InputStream in, OutputStream out, AtomicLong counter) throws IOException {
+        byte[] buffer = new byte[BUFFER_BYTES];
+        try {
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                out.write(buffer, 0, n);
+                out.flush();
+                counter.addAndGet(n);
+            }
+        } catch (IOException e) {
+            if (!Bridge.isClosedSocket(e)) {
+                throw e;
+            }
+        }
+    }
+
+    private String prefix() {
+        return "#" + id + " ";
+    }
+
+    private static String describe(Throwable e) {
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+}

@@ -1,0 +1,72 @@
+package org.bip324shaper.agent.config;
+
+import java.util.Collections;
+import java.util.Objects;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.bip324shaper.agent.log.LogLevel;
+
+/**
+ * The agent's effective settings. Build one with {@link AgentConfigParser}; {@link #defaults()} is what an agent
+ * started without options uses.
+ *
+ * @param padding   v2 packet padding (passed to the v2 transport)
+ * @param decoy     v2 decoy packets (passed to the v2 transport)
+ * @param ports     destination ports whose connects are intercepted
+ * @param loopback  whether loopback destinations are intercepted too
+ * @param requireV2 whether an intercepted connection that cannot speak v2 is refused rather than relayed as v1
+ * @param logLevel  stderr verbosity
+ */
+public record AgentConfig(PaddingMode padding, DecoyMode decoy, SortedSet<Integer> ports, boolean loopback,
+                          boolean requireV2, LogLevel logLevel) {
+
+    /** The P2P ports of mainnet, testnet3, testnet4, signet and regtest. */
+    public static final SortedSet<Integer> DEFAULT_PORTS =
+            Collections.unmodifiableSortedSet(new TreeSet<>(java.util.List.of(8333, 18333, 48333, 38333, 18444)));
+
+    public AgentConfig {
+        Objects.requireNonNull(padding, "padding");
+        Objects.requireNonNull(decoy, "decoy");
+        Objects.requireNonNull(logLevel, "logLevel");
+        Objects.requireNonNull(ports, "ports");
+        if (ports.isEmpty()) {
+            throw new IllegalArgumentException("at least one port is needed");
+        }
+        for (int port : ports) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port out of range 1-65535: " + port);
+            }
+        }
+        ports = Collections.unmodifiableSortedSet(new TreeSet<>(ports));
+    }
+
+    public static AgentConfig defaults() {
+        return new AgentConfig(PaddingMode.RANDOM, DecoyMode.RANDOM, DEFAULT_PORTS, false, false, LogLevel.INFO);
+    }
+
+    public boolean interceptsPort(int port) {
+        return ports.contains(port);
+    }
+
+    /** This configuration as an agent argument string; {@link AgentConfigParser} reads it back to an equal config. */
+    public String toAgentArgs() {
+        return AgentOption.PADDING.key() + "=" + lower(padding)
+                + "," + AgentOption.DECOY.key() + "=" + lower(decoy)
+                + "," + AgentOption.PORTS.key() + "=" + joinPorts(ports)
+                + "," + AgentOption.LOOPBACK.key() + "=" + loopback
+                + "," + AgentOption.REQUIRE_V2.key() + "=" + requireV2
+                + "," + AgentOption.LOG.key() + "=" + logLevel.id();
+    }
+
+    static String joinPorts(SortedSet<Integer> ports) {
+        StringBuilder joined = new StringBuilder();
+        for (int port : ports) {
+            joined.append(joined.length() == 0 ? "" : "+").append(port);
+        }
+        return joined.toString();
+    }
+
+    private static String lower(Enum<?> value) {
+        return value.name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

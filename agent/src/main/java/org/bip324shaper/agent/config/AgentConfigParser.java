@@ -1,0 +1,246 @@
+package org.bip324shaper.agent.config;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.bip324shaper.agent.log.LogLevel;
+
+/**
+ * Reads {@link AgentConfig} from agent arguments, system properties and environment variables, in that order of
+ * precedence per option (an agent argument beats a system property, which beats an environment variable).
+ *
+ * <p>Agent arguments are {@code key=value} pairs separated by commas; because of that, a port list joins its
+ * ports with {@code '+'} ({@code ports=8333+18444}). Never throws on bad input: see {@link ParsedConfig}.
+ *
+ * <p>Runs inside premain, before the wallet starts: plain loops, no regular expressions, streams or lambdas,
+ * each of which would cost start-up time.
+ */
+public final class AgentConfigParser {
+
+    /** Longest argument string or value looked at: real ones are a few dozen characters. */
+    static final int MAX_INPUT_CHARS = 4096;
+
+    private static final String PROPERTY_PREFIX = "bip324.";
+    private static final String ENV_PREFIX = "BIP324_";
+    private static final String AGENT_ARGUMENT = "agent argument";
+
+    private AgentConfigParser() {
+    }
+
+    /** Parses with this JVM's system properties and environment. */
+    public static ParsedConfig parseWithSystemSettings(String agentArgs) {
+        Map<String, String> properties = new HashMap<>();
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith(PROPERTY_PREFIX)) {
+                properties.put(name, System.getProperty(name));
+            }
+        }
+        return parse(agentArgs, properties, System.getenv());
+    }
+
+    /**
+     * @param agentArgs  the string after {@code -javaagent:jar=}, may be null or empty
+     * @param properties system properties (only {@code bip324.*} ones are looked at)
+     * @param env        environment variables (only {@code BIP324_*} ones are looked at)
+     */
+    public static ParsedConfig parse(String agentArgs, Map<String, String> properties, Map<String, String> env) {
+        List<String> problems = new ArrayList<>();
+        Map<AgentOption, RawValue> raw = new EnumMap<>(AgentOption.class);
+        // lowest precedence first, so later sources overwrite
+        collectPrefixed(env, ENV_PREFIX, "environment variable", false, problems, raw);
+        collectPrefixed(properties, PROPERTY_PREFIX, "system property", true, problems, raw);
+        collectAgentArgs(agentArgs, problems, raw);
+
+        AgentConfig defaults = AgentConfig.defaults();
+        PaddingMode padding = defaults.padding();
+        DecoyMode decoy = defaults.decoy();
+        SortedSet<Integer> ports = defaults.ports();
+        boolean loopback = defaults.loopback();
+        boolean requireV2 = defaults.requireV2();
+        LogLevel logLevel = defaults.logLevel();
+        for (RawValue value : raw.values()) {
+            Object parsed = value.text().length() > MAX_INPUT_CHARS ? null : parseValue(value);
+            if (parsed == null) {
+                problems.add(value.option().key() + ": bad value '" + shorten(value.text()) + "' from "
+                        + value.source() + " (expected " + value.option().syntax() + "); using the default "
+                        + value.option().defaultText());
+                continue;
+            }
+            switch (value.option()) {
+                case PADDING: padding = (PaddingMode) parsed; break;
+                case DECOY: decoy = (DecoyMode) parsed; break;
+                case PORTS: ports = asPorts(parsed); break;
+                case LOOPBACK: loopback = (Boolean) parsed; break;
+                case REQUIRE_V2: requireV2 = (Boolean) parsed; break;
+                case LOG: logLevel = (LogLevel) parsed; break;
+                default: throw new AssertionError(value.option());
+            }
+        }
+        return new ParsedConfig(new AgentConfig(padding, decoy, ports, loopback, requireV2, logLevel), problems);
+    }
+
+    /** A setting's text and where it came from, for messages. */
+    private record RawValue(AgentOption option, String text, String source) {
+    }
+
+    /** The typed value, or null if the text is not valid for the option. */
+    private static Object parseValue(RawValue value) {
+        String text = value.text();
+        switch (value.option()) {
+            case PADDING: return parseEnum(PaddingMode.values(), text);
+            case DECOY: return parseEnum(DecoyMode.values(), text);
+            case PORTS: return parsePorts(text, !value.source().equals(AGENT_ARGUMENT));
+            case LOOPBACK:
+            case REQUIRE_V2: return parseBoolean(text);
+            case LOG: return LogLevel.fromId(text).orElse(null);
+            default: throw new AssertionError(value.option());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static SortedSet<Integer> asPorts(Object parsed) {
+        return (SortedSet<Integer>) parsed;
+    }
+
+    private static void collectAgentArgs(String agentArgs, List<String> problems, Map<AgentOption, RawValue> raw) {
+        if (agentArgs == null || agentArgs.isBlank()) {
+            return;
+        }
+        if (agentArgs.length() > MAX_INPUT_CHARS) {
+            problems.add("agent arguments longer than " + MAX_INPUT_CHARS + " characters; all ignored");
+            return;
+        }
+        List<AgentOption> seen = new ArrayList<>();
+        for (String token : split(agentArgs, ',')) {
+            String pair = token.trim();
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq < 0) {
+                problems.add("agent argument '" + pair + "' is not key=value"
+                        + (isDigits(pair) && pair.length() <= 5 ? " (join ports with '+', e.g. ports=8333+18444)" : "")
+                        + "; ignored");
+                continue;
+            }
+            String key = pair.substring(0, eq).trim();
+            AgentOption option = AgentOption.fromKey(key).orElse(null);
+            if (option == null) {
+                problems.add("unknown agent argument '" + key + "' (known: " + knownKeys() + "); ignored");
+                continue;
+            }
+            if (seen.contains(option)) {
+                problems.add("agent argument '" + option.key() + "' given twice; the last one is used");
+            }
+            seen.add(option);
+            raw.put(option, new RawValue(option, pair.substring(eq + 1).trim(), AGENT_ARGUMENT));
+        }
+    }
+
+    private static void collectPrefixed(Map<String, String> source, String prefix, String kind, boolean isProperty,
+                                        List<String> problems, Map<AgentOption, RawValue> raw) {
+        for (Map.Entry<String, String> entry : new TreeMap<>(source).entrySet()) {
+            String name = entry.getKey();
+            if (!name.startsWith(prefix)) {
+                continue;
+            }
+            AgentOption option = null;
+            for (AgentOption candidate : AgentOption.values()) {
+                String candidateName = isProperty ? candidate.systemProperty() : candidate.environmentVariable();
+                if (candidateName.equals(name)) {
+                    option = candidate;
+                }
+            }
+            if (option == null) {
+                problems.add("unknown " + kind + " " + name + " (known: " + knownKeys() + "); ignored");
+                continue;
+            }
+            String text = entry.getValue() == null ? "" : entry.getValue().trim();
+            raw.put(option, new RawValue(option, text, kind + " " + name));
+        }
+    }
+
+    private static <E extends Enum<E>> E parseEnum(E[] constants, String text) {
+        for (E constant : constants) {
+            if (constant.name().equalsIgnoreCase(text)) {
+                return constant;
+            }
+        }
+        return null;
+    }
+
+    private static Boolean parseBoolean(String text) {
+        switch (text.toLowerCase(Locale.ROOT)) {
+            case "true": case "yes": case "on": case "1":
+                return Boolean.TRUE;
+            case "false": case "no": case "off": case "0":
+                return Boolean.FALSE;
+            default:
+                return null;
+        }
+    }
+
+    /**
+     * @param commaToo whether ',' also separates ports: only where the value stands alone (property, env); in
+     *                 agent arguments a comma separates options
+     */
+    private static SortedSet<Integer> parsePorts(String text, boolean commaToo) {
+        SortedSet<Integer> ports = new TreeSet<>();
+        for (String part : split(commaToo ? text.replace(',', '+') : text, '+')) {
+            String digits = part.trim();
+            if (digits.isEmpty() || digits.length() > 5 || !isDigits(digits)) {
+                return null;
+            }
+            int port = Integer.parseInt(digits);
+            if (port < 1 || port > 65535) {
+                return null;
+            }
+            ports.add(port);
+        }
+        return ports.isEmpty() ? null : ports;
+    }
+
+    /** Splits on every separator, keeping empty parts (so "8333+" has a bad, empty second port). */
+    private static List<String> split(String text, char separator) {
+        List<String> parts = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) == separator) {
+                parts.add(text.substring(start, i));
+                start = i + 1;
+            }
+        }
+        parts.add(text.substring(start));
+        return parts;
+    }
+
+    private static boolean isDigits(String text) {
+        if (text.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String knownKeys() {
+        StringBuilder keys = new StringBuilder();
+        for (AgentOption option : AgentOption.values()) {
+            keys.append(keys.length() == 0 ? "" : ", ").append(option.key());
+        }
+        return keys.toString();
+    }
+
+    private static String shorten(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 40) + "...";
+    }
+}

@@ -1,0 +1,9 @@
+package org.bip324shaper.agent.config;
+
+/** Whether the v2 transport pads packets to hide message sizes; used once the BIP-324 upstream is wired in. */
+public enum PaddingMode {
+    /** Random padding lengths (the default). */
+    RANDOM,
+    /** No padding: smallest bandwidth, message sizes visible to an observer. */
+    OFF;
+}

@@ -1,0 +1,203 @@
+package org.bip324shaper.agent.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.bip324shaper.agent.log.LogLevel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class AgentConfigParserTest {
+
+    private static ParsedConfig args(String agentArgs) {
+        return AgentConfigParser.parse(agentArgs, Map.of(), Map.of());
+    }
+
+    private static SortedSet<Integer> ports(Integer... ports) {
+        return new TreeSet<>(List.of(ports));
+    }
+
+    private static void assertOneProblemContaining(ParsedConfig parsed, String... fragments) {
+        assertEquals(1, parsed.problems().size(), parsed.problems().toString());
+        for (String fragment : fragments) {
+            assertTrue(parsed.problems().get(0).contains(fragment), parsed.problems().get(0));
+        }
+    }
+
+    @Test
+    void nothingGivenMeansDefaults() {
+        for (String empty : new String[] {null, "", "  ", ",,"}) {
+            ParsedConfig parsed = args(empty);
+            assertEquals(AgentConfig.defaults(), parsed.config());
+            assertEquals(List.of(), parsed.problems());
+        }
+        AgentConfig defaults = AgentConfig.defaults();
+        assertEquals(PaddingMode.RANDOM, defaults.padding());
+        assertEquals(DecoyMode.RANDOM, defaults.decoy());
+        assertEquals(ports(8333, 18333, 48333, 38333, 18444), defaults.ports());
+        assertFalse(defaults.loopback());
+        assertFalse(defaults.requireV2());
+        assertEquals(LogLevel.INFO, defaults.logLevel());
+    }
+
+    @Test
+    void everyOptionAsAgentArgument() {
+        ParsedConfig parsed = args("padding=off, decoy=off ,ports=18444+18445,loopback=true,require-v2=yes,log=debug");
+        assertEquals(List.of(), parsed.problems());
+        assertEquals(new AgentConfig(PaddingMode.OFF, DecoyMode.OFF, ports(18444, 18445), true, true, LogLevel.DEBUG),
+                parsed.config());
+    }
+
+    @Test
+    void keysAndEnumValuesIgnoreCase() {
+        ParsedConfig parsed = args("PADDING=Off,Log=WARN,LoopBack=TRUE");
+        assertEquals(List.of(), parsed.problems());
+        assertEquals(PaddingMode.OFF, parsed.config().padding());
+        assertEquals(LogLevel.WARN, parsed.config().logLevel());
+        assertTrue(parsed.config().loopback());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"true", "yes", "on", "1", "TRUE"})
+    void trueSpellings(String text) {
+        assertTrue(args("loopback=" + text).config().loopback());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"false", "no", "off", "0"})
+    void falseSpellings(String text) {
+        ParsedConfig parsed = AgentConfigParser.parse("loopback=" + text, Map.of("bip324.loopback", "true"), Map.of());
+        assertFalse(parsed.config().loopback());
+    }
+
+    @Test
+    void systemPropertiesAndEnvironmentAreRead() {
+        ParsedConfig fromProps = AgentConfigParser.parse(null,
+                Map.of("bip324.padding", "off", "bip324.require-v2", "true", "bip324.ports", "1234"), Map.of());
+        assertEquals(List.of(), fromProps.problems());
+        assertEquals(PaddingMode.OFF, fromProps.config().padding());
+        assertTrue(fromProps.config().requireV2());
+        assertEquals(ports(1234), fromProps.config().ports());
+
+        ParsedConfig fromEnv = AgentConfigParser.parse(null, Map.of(),
+                Map.of("BIP324_DECOY", "off", "BIP324_REQUIRE_V2", "true", "BIP324_LOG", "error"));
+        assertEquals(List.of(), fromEnv.problems());
+        assertEquals(DecoyMode.OFF, fromEnv.config().decoy());
+        assertTrue(fromEnv.config().requireV2());
+        assertEquals(LogLevel.ERROR, fromEnv.config().logLevel());
+    }
+
+    @Test
+    void agentArgumentBeatsPropertyBeatsEnvironmentPerOption() {
+        Map<String, String> env = Map.of("BIP324_LOG", "error", "BIP324_PORTS", "1111", "BIP324_PADDING", "off");
+        Map<String, String> props = Map.of("bip324.log", "warn", "bip324.ports", "2222");
+        ParsedConfig parsed = AgentConfigParser.parse("log=debug", props, env);
+        assertEquals(List.of(), parsed.problems());
+        assertEquals(LogLevel.DEBUG, parsed.config().logLevel()); // all three: agent argument wins
+        assertEquals(ports(2222), parsed.config().ports());        // property and env: property wins
+        assertEquals(PaddingMode.OFF, parsed.config().padding());  // env only
+    }
+
+    @Test
+    void standaloneValuesMayJoinPortsWithCommas() {
+        assertEquals(ports(8333, 18444), AgentConfigParser.parse(null, Map.of("bip324.ports", "8333,18444"),
+                Map.of()).config().ports());
+        assertEquals(ports(8333, 18444, 1), AgentConfigParser.parse(null, Map.of(),
+                Map.of("BIP324_PORTS", "8333+18444, 1")).config().ports());
+    }
+
+    @Test
+    void aCommaBetweenPortsInAgentArgumentsIsExplained() {
+        ParsedConfig parsed = args("ports=8333,18444,loopback=true");
+        assertOneProblemContaining(parsed, "'18444'", "not key=value", "join ports with '+'", "ignored");
+        assertEquals(ports(8333), parsed.config().ports());
+        assertTrue(parsed.config().loopback());
+    }
+
+    @Test
+    void unknownKeysAreReportedAndIgnored() {
+        ParsedConfig parsed = args("colour=blue,log=warn");
+        assertOneProblemContaining(parsed, "unknown agent argument 'colour'", "require-v2");
+        assertEquals(LogLevel.WARN, parsed.config().logLevel());
+
+        ParsedConfig fromProps = AgentConfigParser.parse(null, Map.of("bip324.pading", "off"),
+                Map.of("BIP324_LOGG", "x", "PATH", "/bin"));
+        assertEquals(2, fromProps.problems().size(), fromProps.problems().toString());
+        assertTrue(fromProps.problems().stream().anyMatch(p -> p.contains("system property bip324.pading")));
+        assertTrue(fromProps.problems().stream().anyMatch(p -> p.contains("environment variable BIP324_LOGG")));
+        assertEquals(AgentConfig.defaults(), fromProps.config());
+    }
+
+    @Test
+    void badValuesFallBackToTheirDefaultWithAClearMessage() {
+        ParsedConfig parsed = args("padding=lots,decoy=,loopback=maybe,require-v2=2,log=loud,ports=8333+18444");
+        assertEquals(5, parsed.problems().size(), parsed.problems().toString());
+        assertEquals(new AgentConfig(PaddingMode.RANDOM, DecoyMode.RANDOM, ports(8333, 18444), false, false,
+                LogLevel.INFO), parsed.config());
+        String padding = parsed.problems().get(0);
+        assertTrue(padding.startsWith("padding: bad value 'lots' from agent argument (expected random|off)"), padding);
+        assertTrue(padding.endsWith("using the default random"), padding);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc", "0", "65536", "8333+", "+8333", "8333++18444", "-1", "8333 18444", "123456", ""})
+    void badPortListsFallBackToTheDefaultPorts(String text) {
+        ParsedConfig parsed = args("ports=" + text);
+        assertOneProblemContaining(parsed, "ports: bad value");
+        assertEquals(AgentConfig.DEFAULT_PORTS, parsed.config().ports());
+    }
+
+    @Test
+    void portBoundsAreInclusive() {
+        assertEquals(ports(1, 65535), args("ports=1+65535").config().ports());
+    }
+
+    @Test
+    void aBadPropertyValueDoesNotHideAGoodEnvironmentValueOfAnotherOption() {
+        ParsedConfig parsed = AgentConfigParser.parse(null, Map.of("bip324.log", "chatty"),
+                Map.of("BIP324_LOOPBACK", "true"));
+        assertOneProblemContaining(parsed, "log: bad value 'chatty' from system property bip324.log");
+        assertTrue(parsed.config().loopback());
+        assertEquals(LogLevel.INFO, parsed.config().logLevel());
+    }
+
+    @Test
+    void repeatedKeysUseTheLastAndSaySo() {
+        ParsedConfig parsed = args("log=warn,log=debug");
+        assertOneProblemContaining(parsed, "'log' given twice");
+        assertEquals(LogLevel.DEBUG, parsed.config().logLevel());
+    }
+
+    @Test
+    void overlongInputIsRejectedWhole() {
+        ParsedConfig parsed = args("log=debug," + "x".repeat(AgentConfigParser.MAX_INPUT_CHARS));
+        assertOneProblemContaining(parsed, "longer than");
+        assertEquals(AgentConfig.defaults(), parsed.config());
+    }
+
+    @Test
+    void agentArgsFormReadsBackToTheSameConfig() {
+        AgentConfig config = new AgentConfig(PaddingMode.OFF, DecoyMode.RANDOM, ports(18444, 8333), true, false,
+                LogLevel.DEBUG);
+        ParsedConfig parsed = args(config.toAgentArgs());
+        assertEquals(List.of(), parsed.problems());
+        assertEquals(config, parsed.config());
+        assertEquals(AgentConfig.defaults(), args(AgentConfig.defaults().toAgentArgs()).config());
+    }
+
+    @Test
+    void optionNamesFollowOneScheme() {
+        assertEquals("bip324.require-v2", AgentOption.REQUIRE_V2.systemProperty());
+        assertEquals("BIP324_REQUIRE_V2", AgentOption.REQUIRE_V2.environmentVariable());
+        assertEquals(Set.of("padding", "decoy", "ports", "loopback", "require-v2", "log"),
+                java.util.Arrays.stream(AgentOption.values()).map(AgentOption::key)
+                        .collect(java.util.stream.Collectors.toSet()));
+    }
+}

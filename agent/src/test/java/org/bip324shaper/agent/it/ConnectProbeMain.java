@@ -1,0 +1,142 @@
+package org.bip324shaper.agent.it;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The "wallet" of the end-to-end test, run in a child JVM with the agent. Connects to the parent's echo servers
+ * in each way a bitcoin wallet does, sends a message, reads the echo, and prints one line per case:
+ * {@code CASE name local=PORT remote=HOST:PORT inet=HOST:PORT echo=ok|MISMATCH}.
+ *
+ * <p>Args: {@code selectedPort otherPort socksPort}.
+ */
+public final class ConnectProbeMain {
+
+    /** Regtest magic, so the bridge can tell the network from the first bytes. */
+    static final byte[] REGTEST_MAGIC = {(byte) 0xfa, (byte) 0xbf, (byte) 0xb5, (byte) 0xda};
+
+    private ConnectProbeMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        InetSocketAddress selected = new InetSocketAddress(loopback, Integer.parseInt(args[0]));
+        InetSocketAddress other = new InetSocketAddress(loopback, Integer.parseInt(args[1]));
+        InetSocketAddress socks = new InetSocketAddress(loopback, Integer.parseInt(args[2]));
+
+        nioNonBlocking("nio-nonblocking", selected);
+        nioBlocking("nio-blocking", selected);
+        nioAdaptor("nio-adaptor", selected);
+        socketConnect("socket-connect", selected, new Socket());
+        socketConstructor("socket-constructor", selected);
+        socketConnect("socket-socks-proxy", selected, new Socket(new Proxy(Proxy.Type.SOCKS, socks)));
+        socketConnect("socket-other-port", other, new Socket());
+        nioBlocking("nio-other-port", other);
+        System.out.println("DONE");
+    }
+
+    /** bitcoinj's NioClientManager way: non-blocking connect, select OP_CONNECT, finishConnect. */
+    private static void nioNonBlocking(String name, InetSocketAddress target) throws IOException {
+        try (SocketChannel channel = SocketChannel.open(); Selector selector = Selector.open()) {
+            channel.configureBlocking(false);
+            if (!channel.connect(target)) {
+                SelectionKey key = channel.register(selector, SelectionKey.OP_CONNECT);
+                while (!channel.finishConnect()) {
+                    selector.select(1000);
+                }
+                key.cancel();
+                selector.selectNow(); // deregisters, so the channel may go back to blocking mode
+            }
+            channel.configureBlocking(true);
+            exchange(name, channel);
+        }
+    }
+
+    private static void nioBlocking(String name, InetSocketAddress target) throws IOException {
+        try (SocketChannel channel = SocketChannel.open(target)) {
+            exchange(name, channel);
+        }
+    }
+
+    /** The channel's socket adaptor: connects through SocketChannelImpl.blockingConnect. */
+    private static void nioAdaptor(String name, InetSocketAddress target) throws IOException {
+        try (SocketChannel channel = SocketChannel.open()) {
+            channel.socket().connect(target, 5000);
+            exchange(name, channel);
+        }
+    }
+
+    /** bitcoinj's BlockingClient way: socketFactory.createSocket() then connect(address, timeout). */
+    private static void socketConnect(String name, InetSocketAddress target, Socket socket) throws IOException {
+        try (socket) {
+            socket.connect(target, 5000);
+            exchange(name, socket);
+        }
+    }
+
+    private static void socketConstructor(String name, InetSocketAddress target) throws IOException {
+        try (Socket socket = new Socket(target.getAddress(), target.getPort())) {
+            exchange(name, socket);
+        }
+    }
+
+    private static void exchange(String name, SocketChannel channel) throws IOException {
+        byte[] message = message(name);
+        channel.write(ByteBuffer.wrap(message));
+        channel.shutdownOutput();
+        ByteArrayOutputStream echoed = new ByteArrayOutputStream();
+        ByteBuffer buffer = ByteBuffer.allocate(4096);
+        while (channel.read(buffer) >= 0) {
+            buffer.flip();
+            echoed.write(buffer.array(), 0, buffer.limit());
+            buffer.clear();
+        }
+        int local = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+        Socket adaptor = channel.socket();
+        report(name, local, channel.getRemoteAddress(), adaptor.getInetAddress(), adaptor.getPort(),
+                java.util.Arrays.equals(message, echoed.toByteArray()));
+    }
+
+    private static void exchange(String name, Socket socket) throws IOException {
+        byte[] message = message(name);
+        OutputStream out = socket.getOutputStream();
+        out.write(message);
+        out.flush();
+        socket.shutdownOutput();
+        InputStream in = socket.getInputStream();
+        byte[] echoed = in.readAllBytes();
+        report(name, socket.getLocalPort(), socket.getRemoteSocketAddress(), socket.getInetAddress(),
+                socket.getPort(), java.util.Arrays.equals(message, echoed));
+    }
+
+    private static byte[] message(String name) {
+        byte[] text = ("hello from " + name).getBytes(StandardCharsets.US_ASCII);
+        byte[] message = new byte[REGTEST_MAGIC.length + text.length];
+        System.arraycopy(REGTEST_MAGIC, 0, message, 0, REGTEST_MAGIC.length);
+        System.arraycopy(text, 0, message, REGTEST_MAGIC.length, text.length);
+        return message;
+    }
+
+    private static void report(String name, int localPort, SocketAddress remote, InetAddress inet, int port,
+                               boolean echoOk) {
+        System.out.println("CASE " + name + " local=" + localPort + " remote=" + format(remote)
+                + " inet=" + inet.getHostAddress() + ":" + port + " echo=" + (echoOk ? "ok" : "MISMATCH"));
+    }
+
+    private static String format(SocketAddress address) {
+        InetSocketAddress inet = (InetSocketAddress) address;
+        return inet.getAddress().getHostAddress() + ":" + inet.getPort();
+    }
+}

@@ -1,0 +1,64 @@
+package org.bip324shaper.core.crypto;
+
+import java.util.Locale;
+
+/**
+ * Which ChaCha20-Poly1305 implementation encrypts packets. Both give identical bytes (both pass every BIP-324 vector);
+ * they differ in speed, which depends on the JDK. {@link #preferred()} picks one once, at class initialisation.
+ */
+public enum AeadBackend {
+    /** BouncyCastle's lightweight {@code ChaCha20Poly1305}: pure Java, the same speed on every JDK. */
+    BOUNCY_CASTLE,
+    /** The JDK's {@code ChaCha20-Poly1305} cipher (SunJCE), vectorised by HotSpot intrinsics on recent JDKs. */
+    JDK;
+
+    /** System property that overrides the choice: {@code BOUNCY_CASTLE} or {@code JDK} (case-insensitive). */
+    public static final String PROPERTY = "org.bip324shaper.aead";
+
+    /** The first JDK feature release where the JDK cipher has both of its intrinsics (ChaCha20 in 20, Poly1305 in 19). */
+    static final int FIRST_FAST_JDK = 20;
+
+    private static final AeadBackend PREFERRED = choose(
+            Runtime.version().feature(), System.getProperty(PROPERTY), jdkCipherAvailable());
+
+    /**
+     * The default backend: the {@value #PROPERTY} system property if set; otherwise {@link #JDK} on JDK 20 and later
+     * (its intrinsics make it several times faster there) and {@link #BOUNCY_CASTLE} before (JDK 17's cipher is pure
+     * Java and slower than BouncyCastle's); and always {@link #BOUNCY_CASTLE} if the JDK lacks SunJCE's cipher.
+     * Measured with {@code bench/PacketCipherBenchmark}.
+     */
+    public static AeadBackend preferred() {
+        return PREFERRED;
+    }
+
+    /** The rule behind {@link #preferred()}, separate so that it can be tested. */
+    static AeadBackend choose(int jdkFeature, String override, boolean jdkAvailable) {
+        if (override != null && !override.isBlank()) {
+            AeadBackend chosen;
+            try {
+                chosen = valueOf(override.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(PROPERTY + " must be BOUNCY_CASTLE or JDK, not '" + override + "'");
+            }
+            if (chosen == JDK && !jdkAvailable) {
+                throw new IllegalStateException(PROPERTY + "=JDK but this JDK has no SunJCE ChaCha20-Poly1305");
+            }
+            return chosen;
+        }
+        return jdkAvailable && jdkFeature >= FIRST_FAST_JDK ? JDK : BOUNCY_CASTLE;
+    }
+
+    /** A new, keyless instance of this backend. */
+    ChaCha20Poly1305Aead newAead() {
+        return this == JDK ? new JdkChaCha20Poly1305() : new BouncyCastleChaCha20Poly1305();
+    }
+
+    private static boolean jdkCipherAvailable() {
+        try {
+            javax.crypto.Cipher.getInstance(JdkChaCha20Poly1305.ALGORITHM, JdkChaCha20Poly1305.PROVIDER);
+            return true;
+        } catch (java.security.GeneralSecurityException e) {
+            return false;
+        }
+    }
+}

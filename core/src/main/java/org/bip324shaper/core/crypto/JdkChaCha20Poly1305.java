@@ -1,0 +1,197 @@
+package org.bip324shaper.core.crypto;
+
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.IvParameterSpec;
+import org.bip324shaper.core.AuthenticationException;
+
+/**
+ * {@link ChaCha20Poly1305Aead} over the JDK's {@code Cipher.getInstance("ChaCha20-Poly1305", "SunJCE")}, which
+ * HotSpot accelerates with AVX2/AVX-512 intrinsics for the ChaCha20 block function (JDK 20+) and Poly1305 (JDK 19+).
+ * The tag check is a constant-time XOR/OR of the two 8-byte halves, and the cipher verifies the tag before it
+ * decrypts, so a failed {@link #open} writes nothing.
+ *
+ * <p>The JDK refuses to initialise with the same key and nonce as the previous initialisation: for encryption, and on
+ * JDK 17 for decryption as well. {@link FsChaCha20Poly1305} never repeats a (key, nonce) pair, including its rekey
+ * step (nonce {@code 0xFFFFFFFF || epoch} is distinct from every packet nonce {@code (0..223) || epoch}), so for
+ * encryption the check never fires (and must not be worked around). Decrypting twice with one nonce is harmless, so
+ * {@link #open} steps over the check by initialising with another nonce first.
+ */
+final class JdkChaCha20Poly1305 implements ChaCha20Poly1305Aead {
+    static final String ALGORITHM = "ChaCha20-Poly1305";
+    static final String PROVIDER = "SunJCE";
+
+    /**
+     * Plaintexts up to this size that come with a leading byte are assembled in {@link #small} and encrypted in one
+     * call: a separate one-byte update costs more than copying them.
+     */
+    static final int SMALL = 2048;
+
+    private final Cipher cipher;
+    private final byte[] first = new byte[1];
+    private final ByteBuffer firstBuffer = ByteBuffer.wrap(first);
+    private final byte[] small = new byte[SMALL + 1];
+    private WipeableKey key;
+    /** The nonce of the last initialisation under the current key, when {@link #haveLastNonce}. */
+    private final byte[] lastNonce = new byte[NONCE_LENGTH];
+    private boolean haveLastNonce;
+
+    JdkChaCha20Poly1305() {
+        try {
+            cipher = Cipher.getInstance(ALGORITHM, PROVIDER);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK offers no " + ALGORITHM + " cipher", e);
+        }
+    }
+
+    @Override
+    public AeadBackend backend() {
+        return AeadBackend.JDK;
+    }
+
+    @Override
+    public void setKey(byte[] key32) {
+        if (key32.length != KEY_LENGTH) {
+            throw new IllegalArgumentException("ChaCha20-Poly1305 key must be 32 bytes");
+        }
+        if (key != null) {
+            key.destroy();
+        }
+        key = new WipeableKey(key32);
+        haveLastNonce = false;
+    }
+
+    @Override
+    public void seal(byte[] nonce, byte[] aad, int firstByte, ByteBuffer plaintext, ByteBuffer out) {
+        try {
+            init(Cipher.ENCRYPT_MODE, requireKey(), nonce);
+            if (aad.length > 0) {
+                cipher.updateAAD(aad);
+            }
+            if (firstByte == NO_FIRST_BYTE) {
+                cipher.doFinal(plaintext, out);
+            } else if (plaintext.remaining() <= SMALL) {
+                int n = plaintext.remaining();
+                small[0] = (byte) firstByte;
+                plaintext.get(small, 1, n);
+                try {
+                    cipher.doFinal(ByteBuffer.wrap(small, 0, n + 1), out);
+                } finally {
+                    Arrays.fill(small, 0, n + 1, (byte) 0);
+                }
+            } else {
+                first[0] = (byte) firstByte;
+                firstBuffer.clear();
+                cipher.update(firstBuffer, out);
+                first[0] = 0;
+                cipher.doFinal(plaintext, out);
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("ChaCha20-Poly1305 encryption failed", e);
+        }
+    }
+
+    @Override
+    public int open(byte[] nonce, byte[] aad, byte[] in, int inOff, int inLen, byte[] out, int outOff)
+            throws AuthenticationException {
+        if (inLen < TAG_LENGTH) {
+            throw new AuthenticationException("ciphertext shorter than its tag");
+        }
+        try {
+            if (haveLastNonce && Arrays.equals(nonce, lastNonce)) {
+                init(Cipher.DECRYPT_MODE, key, otherThan(nonce));
+            }
+            init(Cipher.DECRYPT_MODE, requireKey(), nonce);
+            if (aad.length > 0) {
+                cipher.updateAAD(aad);
+            }
+            return cipher.doFinal(in, inOff, inLen, out, outOff);
+        } catch (AEADBadTagException e) {
+            throw new AuthenticationException("packet failed authentication");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("ChaCha20-Poly1305 decryption failed", e);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        if (key != null) {
+            key.destroy();
+            key = null;
+        }
+        try {
+            // Overwrites (the JDK zeroes) the cipher's copy of our key and its derived state. A nonce unlike the
+            // last one, in case the last key was all zeros too.
+            init(Cipher.DECRYPT_MODE, new WipeableKey(new byte[KEY_LENGTH]), otherThan(lastNonce));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("could not scrub the JDK cipher", e);
+        }
+        haveLastNonce = false;
+    }
+
+    private void init(int mode, SecretKey k, byte[] nonce) throws GeneralSecurityException {
+        haveLastNonce = false; // unknown if init fails half-way
+        cipher.init(mode, k, new IvParameterSpec(nonce));
+        System.arraycopy(nonce, 0, lastNonce, 0, NONCE_LENGTH);
+        haveLastNonce = true;
+    }
+
+    private static byte[] otherThan(byte[] nonce) {
+        byte[] other = nonce.clone();
+        other[0] ^= 1;
+        return other;
+    }
+
+    private SecretKey requireKey() {
+        if (key == null) {
+            throw new IllegalStateException("no key set");
+        }
+        return key;
+    }
+
+    /**
+     * A raw ChaCha20 key we can zero: {@code SecretKeySpec} cannot be destroyed on Java 17. The cipher takes its own
+     * copy via {@link #getEncoded()} and zeroes it when re-initialised.
+     */
+    private static final class WipeableKey implements SecretKey {
+        private final byte[] bytes;
+        private boolean destroyed;
+
+        WipeableKey(byte[] bytes) {
+            this.bytes = bytes.clone();
+        }
+
+        @Override
+        public String getAlgorithm() {
+            return "ChaCha20";
+        }
+
+        @Override
+        public String getFormat() {
+            return "RAW";
+        }
+
+        @Override
+        public byte[] getEncoded() {
+            if (destroyed) {
+                throw new IllegalStateException("key destroyed");
+            }
+            return bytes.clone();
+        }
+
+        @Override
+        public void destroy() {
+            Arrays.fill(bytes, (byte) 0);
+            destroyed = true;
+        }
+
+        @Override
+        public boolean isDestroyed() {
+            return destroyed;
+        }
+    }
+}
