@@ -24,6 +24,7 @@ import org.bip324shaper.core.HandshakeStateException;
 import org.bip324shaper.core.Hex;
 import org.bip324shaper.core.engine.ShapedEngine;
 import org.bip324shaper.core.message.NetworkMessage;
+import org.bip324shaper.core.message.V2MessageCodec;
 import org.bip324shaper.core.shaping.MonotonicClock;
 import org.bip324shaper.core.shaping.TrafficStats;
 
@@ -40,9 +41,11 @@ import org.bip324shaper.core.shaping.TrafficStats;
  *
  * <p>Writing: one channel write is in flight at a time and the engine's writes go out in the engine's order, each
  * continued after a partial write before the next is taken, so genuine packets, their padding and the decoys never
- * interleave. A write's future completes once its bytes were handed to the channel. While a backlog exists decoy
- * ticks wait; when more than {@link #MAX_WRITE_BACKLOG} bytes wait, further writes fail at once with a
- * {@link WriteBacklogException}, so memory stays below that cap plus one message.
+ * interleave. A write's future completes once its bytes were handed to the channel (with a padding strategy that
+ * holds small packets for its next tick, only after that tick). While a backlog exists decoy ticks wait; when more
+ * than {@link #MAX_WRITE_BACKLOG} bytes wait for the channel, further writes fail at once with a
+ * {@link WriteBacklogException}, so memory stays below that cap plus one message (plus what a holding strategy
+ * holds, which it bounds itself).
  *
  * <p>Reading: the channel is read only while a {@link #read()} or {@link #readContents()} is pending, one read at a
  * time; pending reads are served in the order they were asked. A read completes at once (on the caller's thread) if a
@@ -89,7 +92,13 @@ public final class AsyncShapedProtocol implements AutoCloseable {
 
     // outbound side, guarded by `outbound`; never held together with `inbound`
     private final Object outbound = new Object();
+    /** Writes whose packet the shaper still holds (queueing strategies), oldest first. */
+    private final ArrayDeque<PendingWrite> held = new ArrayDeque<>();
+    /** Writes whose bytes the engine released, waiting for the channel to take them, oldest first. */
     private final ArrayDeque<PendingWrite> writers = new ArrayDeque<>();
+    /** Genuine packets submitted, and how many of them the shaper has released. */
+    private long submittedPackets;
+    private long releasedPackets;
     private ByteBuffer inFlight;
     private boolean writing;
     /** Bytes taken from the engine so far, and bytes the channel took so far: their difference is in flight. */
@@ -123,7 +132,12 @@ public final class AsyncShapedProtocol implements AutoCloseable {
         return handshake(channel, options, SharedTickScheduler.get());
     }
 
-    /** As {@link #handshake(AsynchronousSocketChannel, ConnectionOptions)}, with decoy ticks on {@code scheduler}. */
+    /**
+     * As {@link #handshake(AsynchronousSocketChannel, ConnectionOptions)}, with decoy ticks on {@code scheduler}.
+     * Shutting that scheduler down ends its connections (at their next write or tick) with a
+     * {@link RejectedExecutionException}: without ticks a connection can neither keep its shape nor release packets
+     * a queueing strategy holds.
+     */
     public static CompletableFuture<AsyncShapedProtocol> handshake(AsynchronousSocketChannel channel,
                                                                    ConnectionOptions options,
                                                                    ScheduledExecutorService scheduler) {
@@ -385,8 +399,7 @@ public final class AsyncShapedProtocol implements AutoCloseable {
      * channel; it fails with a {@link WriteBacklogException} (nothing queued) if the backlog is over the cap.
      */
     public CompletableFuture<Void> write(NetworkMessage message) {
-        Objects.requireNonNull(message, "message");
-        return submit(() -> engine.send(message));
+        return submit(V2MessageCodec.encode(Objects.requireNonNull(message, "message")));
     }
 
     /**
@@ -395,11 +408,10 @@ public final class AsyncShapedProtocol implements AutoCloseable {
      * @throws IllegalArgumentException if the contents exceed the packet limit
      */
     public CompletableFuture<Void> writeContents(byte[] contents) {
-        Objects.requireNonNull(contents, "contents");
-        return submit(() -> engine.sendContents(contents));
+        return submit(Objects.requireNonNull(contents, "contents"));
     }
 
-    private CompletableFuture<Void> submit(Runnable send) {
+    private CompletableFuture<Void> submit(byte[] contents) {
         CompletableFuture<Void> future = new CompletableFuture<>();
         synchronized (outbound) {
             Throwable failure = terminal.get();
@@ -411,21 +423,36 @@ public final class AsyncShapedProtocol implements AutoCloseable {
                 return CompletableFuture.failedFuture(new WriteBacklogException(backlog, MAX_WRITE_BACKLOG));
             }
             try {
-                send.run();
+                engine.sendContents(contents);
             } catch (HandshakeStateException e) { // the engine failed or closed while we were getting here
                 failure = terminal.get();
                 return CompletableFuture.failedFuture(failure != null ? failure : e);
             }
-            long mark = polledBytes + engine.pendingWriteBytes();
-            if (mark > writtenBytes) {
-                writers.add(new PendingWrite(mark, future));
-            } else {
-                future.complete(null); // a strategy holds the packet: nothing of it awaits the channel yet
-            }
+            submittedPackets++;
+            held.add(new PendingWrite(future));
+            collectReleased();
             scheduleTick(0);
         }
         pump();
         return future;
+    }
+
+    /**
+     * Moves the writes whose packets the shaper released (by a send or a tick) to the channel queue: each completes
+     * once the channel has taken everything the engine had queued up to and including its packet. Caller holds
+     * `outbound`.
+     */
+    private void collectReleased() {
+        long released = submittedPackets - engine.heldPackets();
+        if (released == releasedPackets) {
+            return;
+        }
+        long mark = polledBytes + engine.pendingWriteBytes();
+        for (; releasedPackets < released; releasedPackets++) {
+            PendingWrite w = held.poll();
+            w.mark = mark;
+            writers.add(w);
+        }
     }
 
     /** Starts the next channel write unless one is in flight: the rest of a partial write first, then the engine's. */
@@ -491,6 +518,10 @@ public final class AsyncShapedProtocol implements AutoCloseable {
         if (!handshakeDoneForTicks() || tickDeferred || terminal.get() != null) {
             return; // a deferred tick is re-armed by the pump once the backlog is gone
         }
+        if (scheduler.isShutdown()) { // its queued ticks were dropped: they would never run
+            shutdown(new RejectedExecutionException("the decoy tick scheduler was shut down"));
+            return;
+        }
         long deadline = engine.nextDeadlineNanos();
         if (deadline == Long.MAX_VALUE) {
             return;
@@ -529,6 +560,7 @@ public final class AsyncShapedProtocol implements AutoCloseable {
                     return;
                 }
                 engine.tick();
+                collectReleased();
                 scheduleTick(MIN_TICK_GAP_NANOS);
             }
             pump();
@@ -577,7 +609,9 @@ public final class AsyncShapedProtocol implements AutoCloseable {
                 handshakeTimer = null;
             }
             failedWrites = new ArrayList<>(writers);
+            failedWrites.addAll(held);
             writers.clear();
+            held.clear();
             inFlight = null;
         }
         try {
@@ -623,7 +657,13 @@ public final class AsyncShapedProtocol implements AutoCloseable {
         }
     }
 
-    /** A write's future, completed once the channel has taken {@code mark} bytes in total. */
-    private record PendingWrite(long mark, CompletableFuture<Void> future) {
+    /** A write's future, completed once the channel has taken {@code mark} bytes in total (known on release). */
+    private static final class PendingWrite {
+        final CompletableFuture<Void> future;
+        long mark = Long.MAX_VALUE;
+
+        PendingWrite(CompletableFuture<Void> future) {
+            this.future = future;
+        }
     }
 }
