@@ -191,7 +191,11 @@ public final class ShapedProtocol implements Closeable {
 
     // --- writing -----------------------------------------------------------------------------------------------
 
-    /** Sends a message with its padding; blocks until the bytes are handed to the stream. */
+    /**
+     * Sends a message with its padding; blocks until the bytes are handed to the stream. A queueing strategy (a
+     * ticker) may hold a small packet for its next tick instead: then this returns at once, the decoy thread writes
+     * it on the tick, and a {@link #close()} before that tick drops it.
+     */
     public void write(NetworkMessage message) throws IOException {
         writeLock.lock();
         try {
