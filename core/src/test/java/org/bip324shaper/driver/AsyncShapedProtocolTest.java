@@ -134,14 +134,19 @@ class AsyncShapedProtocolTest {
             ScheduledThreadPoolExecutor ticks = new ScheduledThreadPoolExecutor(1, Loopback.named("test-ticks-"));
             try (Loopback.Pair pair = connectAsyncWithScheduler(ticks)) {
                 AsyncShapedProtocol initiator = async(pair.initiator());
-                while (initiator.stats().snapshot().written().decoyPackets() < 3) {
+                while (initiator.stats().snapshot().written().decoyPackets() < 3 || ticks.getCompletedTaskCount() < 3) {
                     Thread.sleep(5);
                 }
-                assertTrue(ticks.getCompletedTaskCount() >= 3, "ticks ran on the injected scheduler");
                 // the peer sees them once it reads past them
                 initiator.write(numbered(1)).get();
                 assertEquals(numbered(1), pair.responder().receive());
                 assertTrue(pair.responder().stats().snapshot().read().decoyPackets() >= 3);
+
+                // without its timer a connection cannot keep its shape: it ends, and says why
+                ticks.shutdownNow();
+                Throwable e = DriverLifecycleTest.failure(initiator.write(numbered(2)));
+                assertInstanceOf(java.util.concurrent.RejectedExecutionException.class, e);
+                assertTrue(initiator.isClosed());
             } finally {
                 ticks.shutdownNow();
             }
@@ -179,6 +184,41 @@ class AsyncShapedProtocolTest {
                 assertEquals(32, sender.sessionId().length, "the session id outlives close");
                 assertTrue(sender.isClosed());
                 assertFalse(receiver.isClosed(), "a peer's EOF ends reading only");
+            }
+        });
+    }
+
+    @Test
+    void partialWritesContinueTheSameBufferBeforeTheNext() {
+        // Tiny socket buffers: every large write goes out in many partial channel writes.
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (var server = java.nio.channels.AsynchronousServerSocketChannel.open(loopback.group)) {
+                server.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4096);
+                server.bind(new java.net.InetSocketAddress(Loopback.LOCALHOST, 0), 1);
+                var accepted = server.accept();
+                var client = java.nio.channels.AsynchronousSocketChannel.open(loopback.group);
+                client.setOption(java.net.StandardSocketOptions.SO_SNDBUF, 4096);
+                client.connect(server.getLocalAddress()).get();
+                var sender = AsyncShapedProtocol.handshake(client, Loopback.options(Role.INITIATOR,
+                        TrafficConfig.DEFAULT));
+                var receiver = AsyncShapedProtocol.handshake(accepted.get(), Loopback.options(Role.RESPONDER,
+                        TrafficConfig.DEFAULT));
+                try (AsyncShapedProtocol s = sender.get(); AsyncShapedProtocol r = receiver.get()) {
+                    java.util.Random random = new java.util.Random();
+                    List<NetworkMessage> sent = new ArrayList<>();
+                    List<CompletableFuture<Void>> writes = new ArrayList<>();
+                    for (int i = 0; i < 8; i++) {
+                        byte[] payload = new byte[i % 2 == 0 ? 300_000 + random.nextInt(1000) : random.nextInt(100)];
+                        random.nextBytes(payload);
+                        NetworkMessage m = new NetworkMessage("block", payload);
+                        sent.add(m);
+                        writes.add(s.write(m));
+                    }
+                    for (NetworkMessage m : sent) {
+                        assertEquals(m, r.read().get());
+                    }
+                    CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0])).get();
+                }
             }
         });
     }
