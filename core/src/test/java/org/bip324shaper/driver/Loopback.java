@@ -132,10 +132,14 @@ final class Loopback implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         pool.shutdownNow();
         group.shutdownNow();
-        pool.awaitTermination(10, TimeUnit.SECONDS);
-        group.awaitTermination(10, TimeUnit.SECONDS);
+        try {
+            pool.awaitTermination(10, TimeUnit.SECONDS);
+            group.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
