@@ -67,13 +67,16 @@ public final class WalletDemo {
                 }
             });
             OUT.println("      close:" + (c.isClosed() ? bytes : " (no close line)")
-                    + (split.isEmpty() ? "  [this agent build does not report genuine vs decoy]" : ""));
+                    + (split.isEmpty() && c.isClosed() ? "  [no v2 wire counts: a v1 connection]" : ""));
         }
         if (backend instanceof NodeBackend node) {
             for (PeerRecord p : node.node().peers()) {
                 OUT.println("  node  #" + p.id() + ": " + p.transport().id() + " session="
                         + p.sessionIdHex().orElse("-") + " " + p.userAgent().orElse("(no version)")
                         + " ended: " + p.endReason().orElse("open"));
+                p.wire().ifPresent(w -> OUT.println("      node read genuine=" + w.read().genuineBytes()
+                        + " decoy=" + w.read().decoyBytes() + " (" + w.read().decoyPackets() + " decoy packets)"
+                        + " handshake=" + (w.read().handshakeBytes() + w.read().garbageBytes())));
             }
         } else {
             for (RegtestBackend.BackendPeer p : run.peersAtSync()) {

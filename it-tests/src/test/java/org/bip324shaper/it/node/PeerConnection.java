@@ -86,7 +86,7 @@ final class PeerConnection {
 
     synchronized PeerRecord record() {
         return new PeerRecord(id, remote, channel.transport(), channel.sessionIdHex(), Optional.ofNullable(userAgent),
-                handshakeDone, received, closed, Optional.ofNullable(endReason));
+                handshakeDone, received, closed, Optional.ofNullable(endReason), channel.wireStats());
     }
 
     /** Reads and answers messages until the peer leaves or breaks the protocol. */

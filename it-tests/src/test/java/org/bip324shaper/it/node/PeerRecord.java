@@ -3,6 +3,7 @@ package org.bip324shaper.it.node;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Optional;
+import org.bip324shaper.core.shaping.TrafficStats;
 
 /**
  * What the node recorded about one inbound connection, at the moment it was asked.
@@ -16,10 +17,11 @@ import java.util.Optional;
  * @param received how many messages of each command the peer sent
  * @param closed whether the connection has ended
  * @param endReason why it ended, when it did ("peer closed", "disconnected by the node", an error)
+ * @param wire the node's v2 wire counters for this connection (what it wrote and read, by kind); empty for v1
  */
 public record PeerRecord(int id, InetSocketAddress remote, Transport transport, Optional<String> sessionIdHex,
                          Optional<String> userAgent, boolean handshakeDone, Map<String, Integer> received,
-                         boolean closed, Optional<String> endReason) {
+                         boolean closed, Optional<String> endReason, Optional<TrafficStats.Snapshot> wire) {
     public PeerRecord {
         received = Map.copyOf(received);
     }

@@ -261,6 +261,9 @@ class RegtestNodeTest {
         PeerRecord peer = node.peers().get(0);
         assertTrue(peer.closed());
         assertEquals("disconnected by the node", peer.endReason().orElseThrow());
+        // still the real session id once the session's keys are gone, for comparing with the agent's log afterwards
+        assertEquals(client.sessionIdHex(), peer.sessionIdHex());
+        assertTrue(peer.wire().orElseThrow().read().handshakeBytes() > 0, peer.toString());
     }
 
     private static List<Sha256Hash> hashes(List<Block> blocks) {

@@ -4,16 +4,20 @@ import java.io.IOException;
 import java.net.Socket;
 import java.util.Optional;
 import org.bip324shaper.core.message.NetworkMessage;
+import org.bip324shaper.core.shaping.TrafficStats;
 import org.bip324shaper.driver.ShapedProtocol;
 
 /** A BIP-324 session (handshake already done) over a socket. */
 final class V2Channel implements MessageChannel {
     private final Socket socket;
     private final ShapedProtocol protocol;
+    /** Taken at once: closing the protocol zeroes its session, id included. */
+    private final String sessionIdHex;
 
     V2Channel(Socket socket, ShapedProtocol protocol) {
         this.socket = socket;
         this.protocol = protocol;
+        this.sessionIdHex = protocol.sessionIdHex();
     }
 
     @Override
@@ -23,7 +27,12 @@ final class V2Channel implements MessageChannel {
 
     @Override
     public Optional<String> sessionIdHex() {
-        return Optional.of(protocol.sessionIdHex());
+        return Optional.of(sessionIdHex);
+    }
+
+    @Override
+    public Optional<TrafficStats.Snapshot> wireStats() {
+        return Optional.of(protocol.stats().snapshot());
     }
 
     @Override

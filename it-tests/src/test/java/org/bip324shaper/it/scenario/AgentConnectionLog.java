@@ -45,12 +45,27 @@ public record AgentConnectionLog(long id, Map<String, String> open, Map<String, 
         return result;
     }
 
+    /**
+     * The {@code key=value} words of a line. A bare word right before a run of them names its section and prefixes
+     * the keys: the close line's {@code ... v2 wire sent genuine=1 decoy=2 received genuine=3} gives
+     * {@code sent.genuine}, {@code sent.decoy}, {@code received.genuine}.
+     */
     static Map<String, String> fields(String text) {
         Map<String, String> fields = new LinkedHashMap<>();
+        String section = "";
+        String previousBare = "";
+        boolean previousWasField = false;
         for (String word : text.trim().split("\\s+")) {
             int eq = word.indexOf('=');
             if (eq > 0) {
-                fields.put(word.substring(0, eq), word.substring(eq + 1));
+                if (!previousWasField) {
+                    section = previousBare.matches("[a-z]+") ? previousBare + "." : "";
+                }
+                fields.put(section + word.substring(0, eq), word.substring(eq + 1));
+                previousWasField = true;
+            } else {
+                previousBare = word;
+                previousWasField = false;
             }
         }
         return fields;

@@ -17,8 +17,10 @@ class AgentConnectionLogTest {
                 "[bip324] INFO  agent active: padding=random,decoy=random,ports=18444",
                 "SLF4J(W): No SLF4J providers were found.",
                 "[bip324] INFO  #1 open peer=127.0.0.1:18444 network=regtest transport=v2 session=ab01cd",
-                "[bip324] INFO  #2 open peer=127.0.0.1:18444 network=regtest transport=v1 session=-",
-                "[bip324] INFO  #1 close peer=127.0.0.1:18444 wallet->peer=100 peer->wallet=2000 bytes genuine=90 decoy=10",
+                "[bip324] INFO  #2 open peer=127.0.0.1:18444 network=regtest transport=v1 session=- (v1 fallback: "
+                        + "peer closed the connection before its key)",
+                "[bip324] INFO  #1 close peer=127.0.0.1:18444 wallet->peer=100 peer->wallet=2000 bytes; v2 wire sent "
+                        + "genuine=90 decoy=10 handshake=300 received genuine=2100 decoy=0 handshake=180",
                 "[bip324] WARN  #3 failed: IOException: reset");
         List<AgentConnectionLog> connections = AgentConnectionLog.parse(stderr);
 
@@ -30,7 +32,11 @@ class AgentConnectionLogTest {
         assertEquals(Optional.of("ab01cd"), first.sessionId());
         assertTrue(first.isClosed());
         assertEquals("100", first.close().get("wallet->peer"));
-        assertEquals(Map.of("genuine", "90", "decoy", "10"), first.genuineAndDecoyFields());
+        assertEquals(Map.of("sent.genuine", "90", "sent.decoy", "10", "received.genuine", "2100",
+                "received.decoy", "0"), first.genuineAndDecoyFields());
+        assertEquals("300", first.close().get("sent.handshake"));
+        assertEquals("180", first.close().get("received.handshake"));
+        assertEquals("127.0.0.1:18444", first.close().get("peer"), "fields before any section word are unprefixed");
 
         AgentConnectionLog second = connections.get(1);
         assertEquals(Optional.of("v1"), second.transport());
