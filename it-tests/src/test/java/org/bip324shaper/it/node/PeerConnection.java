@@ -312,16 +312,16 @@ final class PeerConnection {
     }
 
     private void onInv(InventoryMessage inv) throws IOException {
-        GetDataMessage request = new GetDataMessage();
+        List<InventoryItem> wanted = new ArrayList<>();
         for (InventoryItem item : inv.getItems()) {
             boolean tx = item.type == InventoryItem.Type.TRANSACTION
                     || item.type == InventoryItem.Type.WITNESS_TRANSACTION;
             if (tx && chain.mempoolTransaction(item.hash).isEmpty()) {
-                request.addTransaction(item.hash, true);
+                wanted.add(new InventoryItem(InventoryItem.Type.WITNESS_TRANSACTION, item.hash));
             }
         }
-        if (!request.getItems().isEmpty()) {
-            send("getdata", request);
+        if (!wanted.isEmpty()) {
+            send("getdata", Inventories.getData(wanted));
         }
     }
 

@@ -127,23 +127,20 @@ class RegtestNodeTest {
         assertEquals(0x1234_5678_9abcL, Pong.read(client.expectPayload("pong")).nonce());
 
         Sha256Hash genesis = params(node).getGenesisBlock().getHash();
-        client.send("getheaders", new GetHeadersMessage(70016, new BlockLocator().add(genesis), Sha256Hash.ZERO_HASH));
+        client.send("getheaders", new GetHeadersMessage(70016, new BlockLocator(List.of(genesis)), Sha256Hash.ZERO_HASH));
         HeadersMessage headers = HeadersMessage.read(client.expectPayload("headers"));
         assertEquals(hashes(mined), hashes(headers.getBlockHeaders()));
 
         // a locator at block 2 gets blocks 3 and 4; a stop hash at 3 ends there
-        client.send("getblocks", new GetBlocksMessage(70016, new BlockLocator().add(mined.get(1).getHash()),
+        client.send("getblocks", new GetBlocksMessage(70016, new BlockLocator(List.of(mined.get(1).getHash())),
                 mined.get(2).getHash()));
         InventoryMessage inv = InventoryMessage.read(client.expectPayload("inv"));
         assertEquals(List.of(new InventoryItem(InventoryItem.Type.BLOCK, mined.get(2).getHash())), inv.getItems());
 
-        GetDataMessage getdata = new GetDataMessage();
-        getdata.addBlock(mined.get(3).getHash(), true);
-        client.send("getdata", getdata);
+        client.send("getdata", GetDataMessage.ofBlock(mined.get(3).getHash(), true));
         assertArrayEquals(mined.get(3).serialize(), client.expect("block").payload());
 
-        GetDataMessage unknown = new GetDataMessage();
-        unknown.addBlock(Sha256Hash.of(new byte[] {9}), false);
+        GetDataMessage unknown = GetDataMessage.ofBlock(Sha256Hash.of(new byte[] {9}), false);
         client.send("getdata", unknown);
         assertEquals(unknown.getItems(), InventoryMessage.read(client.expectPayload("notfound")).getItems());
     }
@@ -163,10 +160,9 @@ class RegtestNodeTest {
         filter.insert(walletKey.getPubKeyHash());
         client.send("filterload", filter);
 
-        GetDataMessage getdata = new GetDataMessage();
-        getdata.addFilteredBlock(paysWallet.getHash());
-        getdata.addFilteredBlock(paysMiner.getHash());
-        client.send("getdata", getdata);
+        client.send("getdata", Inventories.getData(List.of(
+                new InventoryItem(InventoryItem.Type.FILTERED_BLOCK, paysWallet.getHash()),
+                new InventoryItem(InventoryItem.Type.FILTERED_BLOCK, paysMiner.getHash()))));
         client.send("ping", Ping.of(1)); // as bitcoinj does: the pong ends the last block's transactions
 
         FilteredBlock first = FilteredBlock.read(client.expectPayload("merkleblock"));
@@ -208,9 +204,7 @@ class RegtestNodeTest {
         assertEquals(payment.getTxId(), node.awaitMempoolTransaction(payment.getTxId(), WAIT).getTxId());
         assertEquals(List.of(new InventoryItem(InventoryItem.Type.TRANSACTION, payment.getTxId())),
                 InventoryMessage.read(watcher.expectPayload("inv")).getItems());
-        GetDataMessage getdata = new GetDataMessage();
-        getdata.addTransaction(payment.getTxId(), true);
-        watcher.send("getdata", getdata);
+        watcher.send("getdata", GetDataMessage.ofTransaction(payment.getTxId(), true));
         assertArrayEquals(payment.serialize(), watcher.expect("tx").payload());
 
         watcher.send("mempool", new MemoryPoolMessage());
@@ -222,6 +216,29 @@ class RegtestNodeTest {
         assertTrue(confirming.getTransactions().contains(payment));
         assertEquals(List.of(new InventoryItem(InventoryItem.Type.BLOCK, confirming.getHash())),
                 InventoryMessage.read(watcher.expectPayload("inv")).getItems());
+    }
+
+    @Test
+    void aTransactionAnnouncedByInvIsFetchedAndAdmitted() throws Exception {
+        RegtestNode node = node(RegtestNode.Options.defaults());
+        TransactionOutput coinbase = node.mine(1, miner).get(0).getTransactions().get(0).getOutput(0);
+        node.mine(RegtestChain.COINBASE_MATURITY, miner);
+        Transaction payment = new Transaction();
+        payment.addOutput(coinbase.getValue().subtract(Coin.valueOf(1_000)), miner);
+        payment.addSignedInput(coinbase, minerKey);
+
+        TestClient client = client(node, Transport.V2);
+        client.handshake(params(node));
+        client.send("inv", InventoryMessage.ofTransactions(payment));
+        GetDataMessage request = GetDataMessage.read(client.expectPayload("getdata"));
+        assertEquals(List.of(new InventoryItem(InventoryItem.Type.WITNESS_TRANSACTION, payment.getTxId())),
+                request.getItems());
+        client.send("tx", payment);
+        assertEquals(payment.getTxId(), node.awaitMempoolTransaction(payment.getTxId(), WAIT).getTxId());
+
+        client.send("inv", InventoryMessage.ofTransactions(payment)); // known now: not fetched again
+        client.send("ping", Ping.of(5));
+        assertEquals(5, Pong.read(client.expectPayload("pong")).nonce());
     }
 
     @Test
