@@ -11,6 +11,7 @@ import java.util.random.RandomGenerator;
 import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.HandshakeStateException;
 import org.bip324shaper.core.Network;
+import org.bip324shaper.core.V1PeerException;
 import org.bip324shaper.core.handshake.Handshake;
 import org.bip324shaper.core.handshake.HandshakeSummary;
 import org.bip324shaper.core.handshake.Role;
@@ -180,7 +181,16 @@ public final class ShapedEngine {
 
     private void receiveHandshake(ByteBuffer src) throws Bip324Exception {
         synchronized (outLock) {
-            handshake.receive(src);
+            try {
+                handshake.receive(src);
+            } catch (V1PeerException e) {
+                // Hand back everything the driver read, not only the 16 bytes the handshake looked at, so that
+                // the caller can serve the v1 peer from its first byte.
+                byte[] seen = e.receivedBytes();
+                byte[] all = Arrays.copyOf(seen, seen.length + src.remaining());
+                src.get(all, seen.length, src.remaining());
+                throw new V1PeerException(e.network(), all);
+            }
             takeHandshakeOutbound();
             if (!handshake.isComplete()) {
                 return;

@@ -65,9 +65,9 @@ public final class Session implements Destroyable {
     @Override
     public void destroy() {
         destroyed = true;
+        // The session id is no secret (both peers print it), so it stays readable for logs after the end.
         encoder.destroy();
         decoder.destroy();
-        java.util.Arrays.fill(sessionId, (byte) 0);
     }
 
     @Override

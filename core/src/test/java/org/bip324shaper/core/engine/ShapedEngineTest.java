@@ -229,4 +229,31 @@ class ShapedEngineTest {
         a.close();
         assertThrows(HandshakeStateException.class, () -> a.send(new NetworkMessage("ping", new byte[8])));
     }
+
+    @Test
+    void aV1PeerGetsBackEverythingTheDriverRead() throws Exception {
+        ShapedEngine responder = engine(Role.RESPONDER, TrafficConfig.DEFAULT, 1, TraceRecorder.NONE);
+        org.bip324shaper.core.message.V1FrameEncoder v1 =
+                new org.bip324shaper.core.message.V1FrameEncoder(Network.REGTEST);
+        byte[] version = v1.encode(new NetworkMessage("version", new byte[102]));
+        byte[] verack = v1.encode(new NetworkMessage("verack", new byte[0]));
+        ByteBuffer read = ByteBuffer.allocate(version.length + verack.length).put(version).put(verack).flip();
+        org.bip324shaper.core.V1PeerException e =
+                assertThrows(org.bip324shaper.core.V1PeerException.class, () -> responder.receive(read));
+        ByteBuffer expected = ByteBuffer.allocate(read.capacity()).put(version).put(verack);
+        assertArrayEquals(expected.array(), e.receivedBytes());
+        assertFalse(read.hasRemaining());
+        assertNull(responder.pollWrite(), "a responder must not answer a v1 peer");
+    }
+
+    @Test
+    void sessionIdStaysReadableAfterClose() throws Exception {
+        ShapedEngine a = engine(Role.INITIATOR, TrafficConfig.DEFAULT, 1, TraceRecorder.NONE);
+        ShapedEngine b = engine(Role.RESPONDER, TrafficConfig.DEFAULT, 2, TraceRecorder.NONE);
+        runUntilQuiet(a, b, new ArrayList<>(), new ArrayList<>());
+        String id = a.sessionIdHex().orElseThrow();
+        a.close();
+        assertEquals(id, a.sessionIdHex().orElseThrow());
+        assertEquals(id, b.sessionIdHex().orElseThrow());
+    }
 }
