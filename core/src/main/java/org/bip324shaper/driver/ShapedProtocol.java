@@ -9,20 +9,18 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.engine.ShapedEngine;
 import org.bip324shaper.core.handshake.Role;
 import org.bip324shaper.core.message.NetworkMessage;
 import org.bip324shaper.core.shaping.MonotonicClock;
-import org.bip324shaper.core.shaping.TrafficConfig;
 import org.bip324shaper.core.shaping.TrafficStats;
-import org.bip324shaper.core.trace.TraceRecorder;
 
 /**
  * A shaped BIP-324 connection over a blocking stream pair. The constructor runs the whole handshake; then
@@ -49,15 +47,19 @@ public final class ShapedProtocol implements Closeable {
     private final Condition tickChanged = tickLock.newCondition();
     private final Thread decoyThread;
     private volatile boolean closed;
+    /** The deadline the decoy thread sleeps towards, or {@code Long.MIN_VALUE} while it is awake. */
+    private volatile long decoysSleepUntil = Long.MIN_VALUE;
     private volatile IOException writeFailure;
+    /** The first protocol error the peer caused; the engine is unusable after it. */
+    private volatile Bip324Exception protocolFailure;
 
-    private ShapedProtocol(Options options, InputStream in, OutputStream out, Closeable transport) throws IOException {
+    private ShapedProtocol(ConnectionOptions options, InputStream in, OutputStream out, Closeable transport)
+            throws IOException {
         this.in = Objects.requireNonNull(in, "in");
         this.out = Objects.requireNonNull(out, "out");
         this.transport = transport;
-        this.clock = options.clock;
-        this.engine = ShapedEngine.builder(options.role, options.network)
-                .config(options.config).clock(options.clock).recorder(options.recorder).build();
+        this.clock = options.clock();
+        this.engine = options.newEngine();
         try {
             handshake();
         } catch (IOException | RuntimeException e) {
@@ -70,7 +72,7 @@ public final class ShapedProtocol implements Closeable {
     }
 
     /** Runs the handshake over the streams, as {@code role}; blocks until it is done. */
-    public static ShapedProtocol over(InputStream in, OutputStream out, Options options) throws IOException {
+    public static ShapedProtocol over(InputStream in, OutputStream out, ConnectionOptions options) throws IOException {
         return new ShapedProtocol(options, in, out, () -> {
             try {
                 in.close();
@@ -82,11 +84,13 @@ public final class ShapedProtocol implements Closeable {
 
     /**
      * Runs the handshake over a connected socket, as {@code role}. The handshake fails with a
-     * {@link SocketTimeoutException} if the peer stays silent for {@link Options#handshakeTimeout}.
+     * {@link SocketTimeoutException} if the peer stays silent for {@link ConnectionOptions#handshakeTimeout}.
+     * Sets {@code TCP_NODELAY}: the shaper decides what goes out together, so Nagle must not merge its writes.
      */
-    public static ShapedProtocol over(Socket socket, Options options) throws IOException {
+    public static ShapedProtocol over(Socket socket, ConnectionOptions options) throws IOException {
         int oldTimeout = socket.getSoTimeout();
-        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, options.handshakeTimeout.toMillis()));
+        socket.setTcpNoDelay(true);
+        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, options.handshakeTimeout().toMillis()));
         ShapedProtocol p;
         try {
             p = new ShapedProtocol(options, socket.getInputStream(), socket.getOutputStream(), socket);
@@ -98,8 +102,9 @@ public final class ShapedProtocol implements Closeable {
         return p;
     }
 
-    public static Options options(Role role, Network network) {
-        return new Options(role, network);
+    /** Same as {@link ConnectionOptions#of}. */
+    public static ConnectionOptions options(Role role, Network network) {
+        return ConnectionOptions.of(role, network);
     }
 
     private void handshake() throws IOException {
@@ -130,11 +135,15 @@ public final class ShapedProtocol implements Closeable {
     public NetworkMessage read() throws IOException {
         readLock.lock();
         try {
+            ensureNotFailed();
             NetworkMessage m;
             while ((m = engine.pollMessage()) == null) {
                 receiveMore();
             }
             return m;
+        } catch (Bip324Exception e) {
+            protocolFailure = e;
+            throw e;
         } finally {
             readLock.unlock();
         }
@@ -144,11 +153,15 @@ public final class ShapedProtocol implements Closeable {
     public byte[] readContents() throws IOException {
         readLock.lock();
         try {
+            ensureNotFailed();
             byte[] c;
             while ((c = engine.pollContents()) == null) {
                 receiveMore();
             }
             return c;
+        } catch (Bip324Exception e) {
+            protocolFailure = e;
+            throw e;
         } finally {
             readLock.unlock();
         }
@@ -178,7 +191,11 @@ public final class ShapedProtocol implements Closeable {
 
     // --- writing -----------------------------------------------------------------------------------------------
 
-    /** Sends a message with its padding; blocks until the bytes are handed to the stream. */
+    /**
+     * Sends a message with its padding; blocks until the bytes are handed to the stream. A queueing strategy (a
+     * ticker) may hold a small packet for its next tick instead: then this returns at once, the decoy thread writes
+     * it on the tick, and a {@link #close()} before that tick drops it.
+     */
     public void write(NetworkMessage message) throws IOException {
         writeLock.lock();
         try {
@@ -188,7 +205,7 @@ public final class ShapedProtocol implements Closeable {
         } finally {
             writeLock.unlock();
         }
-        wakeDecoys();
+        wakeDecoysIfEarlier();
     }
 
     /** Sends one genuine packet's raw contents (message type + payload). */
@@ -201,7 +218,7 @@ public final class ShapedProtocol implements Closeable {
         } finally {
             writeLock.unlock();
         }
-        wakeDecoys();
+        wakeDecoysIfEarlier();
     }
 
     /** Writes every pending write, each with one {@code write} call; the caller holds writeLock or runs the handshake. */
@@ -236,10 +253,14 @@ public final class ShapedProtocol implements Closeable {
                 if (wait > 0) {
                     tickLock.lock();
                     try {
-                        if (!closed) {
+                        // Publish the deadline, then look again: a write that moved the schedule earlier either
+                        // sees what we sleep towards (and signals) or is seen here.
+                        decoysSleepUntil = deadline;
+                        if (!closed && engine.nextDeadlineNanos() >= deadline) {
                             tickChanged.awaitNanos(wait);
                         }
                     } finally {
+                        decoysSleepUntil = Long.MIN_VALUE;
                         tickLock.unlock();
                     }
                     continue;
@@ -263,7 +284,16 @@ public final class ShapedProtocol implements Closeable {
         }
     }
 
-    /** A write may have moved the shaper's schedule (strategies that hold packets); let the decoy thread look again. */
+    /**
+     * A write may have moved the shaper's schedule earlier (strategies that hold packets): then let the decoy thread
+     * look again. Waking it on every write cost a context switch per message for nothing with the usual strategies.
+     */
+    private void wakeDecoysIfEarlier() {
+        if (engine.nextDeadlineNanos() < decoysSleepUntil) {
+            wakeDecoys();
+        }
+    }
+
     private void wakeDecoys() {
         tickLock.lock();
         try {
@@ -278,6 +308,19 @@ public final class ShapedProtocol implements Closeable {
     private void ensureOpen() throws IOException {
         if (closed) {
             throw new EOFException("connection closed");
+        }
+        ensureNotFailed();
+    }
+
+    /**
+     * After the peer broke the protocol the engine is finished: fail at once instead of reading the socket again
+     * (which would wait forever for bytes the engine can no longer take) or writing with a failed engine.
+     */
+    private void ensureNotFailed() throws Bip324Exception {
+        Bip324Exception failure = protocolFailure;
+        if (failure != null) {
+            throw new Bip324Exception("the connection failed earlier (" + failure.getClass().getSimpleName()
+                    + "); close it", failure);
         }
     }
 
@@ -314,69 +357,6 @@ public final class ShapedProtocol implements Closeable {
             close();
         } catch (IOException | RuntimeException ignored) {
             // already failing; the first error is what the caller sees
-        }
-    }
-
-    /** How to run a connection: role and network are required; the rest has safe defaults. */
-    public static final class Options {
-        private final Role role;
-        private final Network network;
-        private TrafficConfig config = TrafficConfig.DEFAULT;
-        private MonotonicClock clock = MonotonicClock.system();
-        private TraceRecorder recorder = TraceRecorder.NONE;
-        private Duration handshakeTimeout = Duration.ofSeconds(10);
-
-        Options(Role role, Network network) {
-            this.role = Objects.requireNonNull(role, "role");
-            this.network = Objects.requireNonNull(network, "network");
-        }
-
-        public Options config(TrafficConfig config) {
-            this.config = Objects.requireNonNull(config, "config");
-            return this;
-        }
-
-        public Options clock(MonotonicClock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        public Options recorder(TraceRecorder recorder) {
-            this.recorder = Objects.requireNonNull(recorder, "recorder");
-            return this;
-        }
-
-        /** For sockets: how long the peer may stay silent during the handshake (default 10 s). */
-        public Options handshakeTimeout(Duration timeout) {
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("handshake timeout must be positive, got " + timeout);
-            }
-            this.handshakeTimeout = timeout;
-            return this;
-        }
-
-        public Role role() {
-            return role;
-        }
-
-        public Network network() {
-            return network;
-        }
-
-        public TrafficConfig config() {
-            return config;
-        }
-
-        public MonotonicClock clock() {
-            return clock;
-        }
-
-        public TraceRecorder recorder() {
-            return recorder;
-        }
-
-        public Duration handshakeTimeout() {
-            return handshakeTimeout;
         }
     }
 }

@@ -9,7 +9,9 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bip324shaper.agent.log.AgentLog;
 import org.bip324shaper.agent.log.LogFormat;
+import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.Network;
+import org.bip324shaper.core.shaping.TrafficStats;
 
 /**
  * One wallet connection accepted by the bridge: waits for the wallet's first bytes (the network magic), opens
@@ -75,18 +77,33 @@ final class BridgedConnection implements Runnable {
             log.info(prefix() + "open peer=" + LogFormat.address(peer)
                     + " network=" + network.map(Network::id).orElse("unknown")
                     + " transport=" + session.transport()
-                    + " session=" + session.sessionId().orElse("-"));
+                    + " session=" + session.sessionId().orElse("-")
+                    + session.note().map(note -> " (" + note + ")").orElse(""));
             Thread upstream = new Thread(() -> pumpWalletToPeer(head, fromWallet, session),
                     Thread.currentThread().getName() + "-up");
             upstream.setDaemon(true);
             upstream.start();
-            pump(session.fromPeer(), wallet.getOutputStream(), peerToWallet);
+            try {
+                pump(session.fromPeer(), wallet.getOutputStream(), peerToWallet);
+            } catch (Bip324Exception e) {
+                log.warn(prefix() + "bad data from the peer " + LogFormat.address(peer) + ", closing both sides: "
+                        + describe(e));
+            }
         } finally {
             Bridge.closeQuietly(session);
             // logged before the wallet's socket closes, so the line is out by the time the wallet sees the end
             log.info(prefix() + "close peer=" + LogFormat.address(peer)
-                    + " wallet->peer=" + walletToPeer.get() + " peer->wallet=" + peerToWallet.get() + " bytes");
+                    + " wallet->peer=" + walletToPeer.get() + " peer->wallet=" + peerToWallet.get() + " bytes"
+                    + session.wireStats().map(BridgedConnection::describeWire).orElse(""));
         }
+    }
+
+    /** The v2 wire bytes each way by kind: what the shaping cost, never what was said. */
+    static String describeWire(TrafficStats.Snapshot stats) {
+        return "; v2 wire sent genuine=" + stats.written().genuineBytes() + " decoy=" + stats.written().decoyBytes()
+                + " handshake=" + (stats.written().handshakeBytes() + stats.written().garbageBytes())
+                + " received genuine=" + stats.read().genuineBytes() + " decoy=" + stats.read().decoyBytes()
+                + " handshake=" + (stats.read().handshakeBytes() + stats.read().garbageBytes());
     }
 
     private void pumpWalletToPeer(byte[] head, InputStream fromWallet, UpstreamSession session) {
@@ -97,6 +114,10 @@ final class BridgedConnection implements Runnable {
             walletToPeer.addAndGet(head.length);
             pump(fromWallet, toPeer, walletToPeer);
             toPeer.close(); // the wallet half-closed: tell the session, which tells the peer
+        } catch (Bip324Exception e) {
+            // e.g. a bad checksum, an oversize length or another network's magic: the stream cannot go on
+            log.warn(prefix() + "bad data from the wallet, closing both sides: " + describe(e));
+            Bridge.closeQuietly(session); // ends the other direction too
         } catch (IOException | RuntimeException e) {
             log.debug(prefix() + "wallet->peer ended: " + describe(e));
             Bridge.closeQuietly(session); // ends the other direction too

@@ -5,16 +5,36 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.util.Objects;
+import java.util.Optional;
 
-/** Relays the wallet's bytes unchanged: the plain v1 transport, used until the BIP-324 upstream is plugged in. */
+/**
+ * Relays the wallet's bytes unchanged: the plain v1 transport, for peers without BIP-324 and for streams the v2
+ * transport cannot carry.
+ */
 public final class V1PassthroughConnector implements UpstreamConnector {
+
+    private final Optional<String> note;
+
+    public V1PassthroughConnector() {
+        this.note = Optional.empty();
+    }
+
+    private V1PassthroughConnector(String note) {
+        this.note = Optional.of(Objects.requireNonNull(note, "note"));
+    }
+
+    /** A passthrough whose sessions say on their open log line why they are v1, e.g. a fallback. */
+    public static V1PassthroughConnector because(String note) {
+        return new V1PassthroughConnector(note);
+    }
 
     @Override
     public UpstreamSession open(UpstreamRequest request, PeerDialer dialer) throws IOException {
         Socket socket = dialer.dial(request.peer());
         try {
             socket.setTcpNoDelay(true); // the bridge forwards whatever chunk arrives; Nagle would only add delay
-            return new Session(socket);
+            return new Session(socket, note);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
@@ -25,9 +45,11 @@ public final class V1PassthroughConnector implements UpstreamConnector {
         private final Socket socket;
         private final InputStream in;
         private final OutputStream out;
+        private final Optional<String> note;
 
-        Session(Socket socket) throws IOException {
+        Session(Socket socket, Optional<String> note) throws IOException {
             this.socket = socket;
+            this.note = note;
             this.in = socket.getInputStream();
             this.out = new FilterOutputStream(socket.getOutputStream()) {
                 @Override
@@ -47,6 +69,11 @@ public final class V1PassthroughConnector implements UpstreamConnector {
         @Override
         public String transport() {
             return "v1";
+        }
+
+        @Override
+        public Optional<String> note() {
+            return note;
         }
 
         @Override

@@ -2,6 +2,7 @@ package org.bip324shaper.agent.config;
 
 import java.util.Collections;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.bip324shaper.agent.log.LogLevel;
@@ -12,13 +13,16 @@ import org.bip324shaper.agent.log.LogLevel;
  *
  * @param padding   v2 packet padding (passed to the v2 transport)
  * @param decoy     v2 decoy packets (passed to the v2 transport)
+ * @param shaping   a whole v2 shaping configuration (a preset name or a
+ *                  {@link org.bip324shaper.core.shaping.ShapingStrategies} spec, already validated) that overrides
+ *                  {@code padding} and {@code decoy}; empty to use those two
  * @param ports     destination ports whose connects are intercepted
  * @param loopback  whether loopback destinations are intercepted too
  * @param requireV2 whether an intercepted connection that cannot speak v2 is refused rather than relayed as v1
  * @param logLevel  stderr verbosity
  */
-public record AgentConfig(PaddingMode padding, DecoyMode decoy, SortedSet<Integer> ports, boolean loopback,
-                          boolean requireV2, LogLevel logLevel) {
+public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String> shaping, SortedSet<Integer> ports,
+                          boolean loopback, boolean requireV2, LogLevel logLevel) {
 
     /** The P2P ports of mainnet, testnet3, testnet4, signet and regtest. */
     public static final SortedSet<Integer> DEFAULT_PORTS =
@@ -27,6 +31,10 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, SortedSet<Intege
     public AgentConfig {
         Objects.requireNonNull(padding, "padding");
         Objects.requireNonNull(decoy, "decoy");
+        Objects.requireNonNull(shaping, "shaping");
+        if (shaping.isPresent() && (shaping.get().isBlank() || shaping.get().indexOf(';') >= 0)) {
+            throw new IllegalArgumentException("shaping spec must be non-blank and use ',' (not ';') between keys");
+        }
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(ports, "ports");
         if (ports.isEmpty()) {
@@ -40,8 +48,19 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, SortedSet<Intege
         ports = Collections.unmodifiableSortedSet(new TreeSet<>(ports));
     }
 
+    /** A configuration without a shaping spec: {@code padding} and {@code decoy} decide. */
+    public AgentConfig(PaddingMode padding, DecoyMode decoy, SortedSet<Integer> ports, boolean loopback,
+                       boolean requireV2, LogLevel logLevel) {
+        this(padding, decoy, Optional.empty(), ports, loopback, requireV2, logLevel);
+    }
+
     public static AgentConfig defaults() {
         return new AgentConfig(PaddingMode.RANDOM, DecoyMode.RANDOM, DEFAULT_PORTS, false, false, LogLevel.INFO);
+    }
+
+    /** This configuration with {@code spec} as its shaping override. */
+    public AgentConfig withShaping(String spec) {
+        return new AgentConfig(padding, decoy, Optional.of(spec), ports, loopback, requireV2, logLevel);
     }
 
     public boolean interceptsPort(int port) {
@@ -50,8 +69,10 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, SortedSet<Intege
 
     /** This configuration as an agent argument string; {@link AgentConfigParser} reads it back to an equal config. */
     public String toAgentArgs() {
+        // a spec's own ',' would end the option in agent arguments; the parser reads ';' back as ','
         return AgentOption.PADDING.key() + "=" + lower(padding)
                 + "," + AgentOption.DECOY.key() + "=" + lower(decoy)
+                + (shaping.isPresent() ? "," + AgentOption.SHAPING.key() + "=" + shaping.get().replace(',', ';') : "")
                 + "," + AgentOption.PORTS.key() + "=" + joinPorts(ports)
                 + "," + AgentOption.LOOPBACK.key() + "=" + loopback
                 + "," + AgentOption.REQUIRE_V2.key() + "=" + requireV2

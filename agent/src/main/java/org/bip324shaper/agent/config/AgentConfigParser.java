@@ -6,10 +6,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.bip324shaper.agent.log.LogLevel;
+import org.bip324shaper.core.shaping.ShapingStrategies;
 
 /**
  * Reads {@link AgentConfig} from agent arguments, system properties and environment variables, in that order of
@@ -64,7 +66,18 @@ public final class AgentConfigParser {
         boolean loopback = defaults.loopback();
         boolean requireV2 = defaults.requireV2();
         LogLevel logLevel = defaults.logLevel();
+        Optional<String> shaping = defaults.shaping();
         for (RawValue value : raw.values()) {
+            if (value.option() == AgentOption.SHAPING) {
+                String problem = shapingProblem(value.text());
+                if (problem == null) {
+                    shaping = Optional.of(normalizeShaping(value.text()));
+                } else {
+                    problems.add("shaping: bad value '" + shorten(value.text()) + "' from " + value.source() + " ("
+                            + problem + "); using padding and decoy instead");
+                }
+                continue;
+            }
             Object parsed = value.text().length() > MAX_INPUT_CHARS ? null : parseValue(value);
             if (parsed == null) {
                 problems.add(value.option().key() + ": bad value '" + shorten(value.text()) + "' from "
@@ -82,7 +95,29 @@ public final class AgentConfigParser {
                 default: throw new AssertionError(value.option());
             }
         }
-        return new ParsedConfig(new AgentConfig(padding, decoy, ports, loopback, requireV2, logLevel), problems);
+        return new ParsedConfig(new AgentConfig(padding, decoy, shaping, ports, loopback, requireV2, logLevel),
+                problems);
+    }
+
+    /** Lower case, trimmed, with ';' (the stand-in for ',' inside agent arguments) turned back into ','. */
+    static String normalizeShaping(String text) {
+        return text.trim().toLowerCase(Locale.ROOT).replace(';', ',');
+    }
+
+    /**
+     * Why {@code text} is not a shaping configuration, or null if it is one. Only runs when the option is given,
+     * so an agent without it never loads the shaping classes in premain.
+     */
+    private static String shapingProblem(String text) {
+        if (text.length() > MAX_INPUT_CHARS || text.isBlank()) {
+            return "expected " + AgentOption.SHAPING.syntax();
+        }
+        try {
+            ShapingStrategies.parse(normalizeShaping(text));
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
     }
 
     /** A setting's text and where it came from, for messages. */
@@ -99,7 +134,7 @@ public final class AgentConfigParser {
             case LOOPBACK:
             case REQUIRE_V2: return parseBoolean(text);
             case LOG: return LogLevel.fromId(text).orElse(null);
-            default: throw new AssertionError(value.option());
+            default: throw new AssertionError(value.option()); // SHAPING is handled by the caller
         }
     }
 

@@ -10,9 +10,14 @@ import java.util.Optional;
  */
 public enum AgentOption {
     PADDING("padding", "random|off", "random",
-            "pad v2 packets to hide message sizes (applies once the BIP-324 transport is wired in)"),
+            "pad v2 packets with a 1..1024-byte decoy each and send 0..4095 bytes of handshake garbage, to hide"
+                    + " message sizes"),
     DECOY("decoy", "random|off", "random",
-            "send v2 decoy packets to hide traffic timing (applies once the BIP-324 transport is wired in)"),
+            "send v2 decoy packets at random moments (every 100 ms a 15% chance), to hide traffic timing"),
+    SHAPING("shaping", "PRESET|SPEC", "none",
+            "v2 traffic shaping, overriding padding and decoy: a preset (reference, light, light-burst, lean,"
+                    + " steady, balanced, strong) or a strategy spec such as ticker:min=1s;max=2s+random-decoys"
+                    + " (in agent arguments ';' separates a strategy's keys, as ',' separates options)"),
     PORTS("ports", "PORT+PORT+...", "8333+18333+48333+38333+18444",
             "destination ports to intercept, joined with '+' (in a -D property or environment variable ','"
                     + " works too)"),

@@ -1,6 +1,5 @@
 package org.bip324shaper.agent.intercept;
 
-import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
 import java.net.InetSocketAddress;
@@ -13,15 +12,13 @@ import org.bip324shaper.agent.bootstrap.ConnectDispatcher;
 import org.bip324shaper.agent.bridge.Bridge;
 import org.bip324shaper.agent.bridge.PeerDialer;
 import org.bip324shaper.agent.bridge.UpstreamConnector;
-import org.bip324shaper.agent.bridge.UpstreamRequest;
-import org.bip324shaper.agent.bridge.UpstreamSession;
-import org.bip324shaper.agent.bridge.V1PassthroughConnector;
 import org.bip324shaper.agent.config.AgentConfig;
 import org.bip324shaper.agent.log.AgentLog;
+import org.bip324shaper.agent.v2.V2UpstreamConnector;
 
 /**
  * Wires the agent together once the dispatcher is on the boot class path: module access, bridge, hook, advice.
- * This is where the BIP-324 v2 {@link UpstreamConnector} will replace the v1 passthrough.
+ * The bridge's upstream is the BIP-324 {@link V2UpstreamConnector}.
  */
 public final class AgentInstaller {
 
@@ -56,20 +53,13 @@ public final class AgentInstaller {
             return;
         }
         Interception.install(instrumentation, log);
-        log.info("agent active: " + config.toAgentArgs() + " upstream=v1-passthrough (BIP-324 v2 not wired in yet)");
+        log.info("agent active: " + config.toAgentArgs() + " upstream=" + (config.requireV2() ? "v2-only"
+                : "v2 (v1 fallback after " + V2UpstreamConnector.DEFAULT_V2_TIMEOUT.toMillis() + " ms)"));
     }
 
+    /** The BIP-324 upstream, falling back to v1 for peers without it unless {@code require-v2=true}. */
     private static UpstreamConnector upstreamFor(AgentConfig config, AgentLog log) {
-        if (!config.requireV2()) {
-            return new V1PassthroughConnector();
-        }
-        log.warn("require-v2=true but this agent has no v2 transport yet: intercepted connections will be refused");
-        return new UpstreamConnector() {
-            @Override
-            public UpstreamSession open(UpstreamRequest request, PeerDialer dialer) throws IOException {
-                throw new IOException("require-v2=true and no v2 transport is available");
-            }
-        };
+        return new V2UpstreamConnector(config, log);
     }
 
     /**

@@ -1,15 +1,29 @@
 package org.bip324shaper.agent.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.bip324shaper.agent.config.AgentOption;
+import org.bip324shaper.agent.testing.TestV2Node;
+import org.bip324shaper.agent.testing.V1OnlyNode;
+import org.bip324shaper.core.Network;
+import org.bip324shaper.core.message.NetworkMessage;
+import org.bip324shaper.core.message.V2Decoded;
+import org.bip324shaper.core.message.V2MessageCodec;
 import org.junit.jupiter.api.Test;
 
 class AgentCliTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -38,28 +52,115 @@ class AgentCliTest {
             assertTrue(help.contains("(default " + option.defaultText() + ")"), option.key());
         }
         assertTrue(help.contains("-javaagent:bip324-agent.jar"));
-        assertTrue(help.contains("probe HOST:PORT [--network NAME]"));
         assertTrue(help.contains(
                 "the agent\n  argument wins over the system property, which wins over the environment variable"));
     }
 
     @Test
-    void probeIsAStubThatExitsWithTwo() {
-        assertEquals(AgentCli.NOT_IMPLEMENTED, run("probe", "127.0.0.1:18444", "--network", "regtest"));
-        assertTrue(err().contains("not implemented yet"), err());
-        assertTrue(err().contains("(regtest)"), err());
+    void helpDocumentsTheProbeTheFallbackAndShaping() {
+        assertEquals(AgentCli.OK, run("--help"));
+        String help = out();
+        assertTrue(help.contains("probe HOST:PORT [--network NAME] [--timeout DURATION]"), help);
+        assertTrue(help.contains("Exit code 0: v2; 1: v1 only; 2: error"), help);
+        assertTrue(help.contains("within 2000 ms"), help);
+        assertTrue(help.contains("remembered as v1-only for 30 min"), help);
+        assertTrue(help.contains("shaping=balanced"), help);
     }
 
     @Test
-    void badCommandLinesAreUsageErrors() {
-        assertEquals(AgentCli.USAGE, run());
-        assertEquals(AgentCli.USAGE, run("frobnicate"));
-        assertEquals(AgentCli.USAGE, run("probe"));
-        assertEquals(AgentCli.USAGE, run("probe", "localhost"));
-        assertEquals(AgentCli.USAGE, run("probe", "localhost:99999"));
-        assertEquals(AgentCli.USAGE, run("probe", "localhost:8333", "--network"));
-        assertEquals(AgentCli.USAGE, run("probe", "localhost:8333", "--network", "moon"));
-        assertEquals(AgentCli.USAGE, run("probe", "a:1", "b:2"));
+    void probeOfAV2NodeReportsV2ItsSessionIdUserAgentAndHeight() throws Exception {
+        try (TestV2Node node = new TestV2Node(Network.REGTEST)) {
+            int code = run("probe", "127.0.0.1:" + node.port(), "--network", "regtest", "--timeout", "5s");
+            assertEquals(AgentCli.OK, code, out() + err());
+            TestV2Node.Connection connection = node.nextConnection(WAIT);
+            assertNotNull(connection);
+            String text = out();
+            assertTrue(text.contains("transport:   v2\n"), text);
+            assertTrue(text.contains("session id:  " + connection.sessionIdHex() + "\n"), text);
+            assertTrue(text.contains("user agent:  " + TestV2Node.USER_AGENT + "\n"), text);
+            assertTrue(text.contains("start height: " + TestV2Node.START_HEIGHT + "\n"), text);
+            // the node got a version with our user agent, then our verack
+            NetworkMessage version = message(connection.nextContents(WAIT));
+            assertEquals("version", version.command());
+            assertTrue(new String(version.payload(), StandardCharsets.US_ASCII).contains("/bip324-shaper:0.1/"));
+            assertEquals("verack", message(connection.nextContents(WAIT)).command());
+        }
+    }
+
+    @Test
+    void probeOfAV1OnlyNodeReportsV1OnlyWithExitCodeOne() throws Exception {
+        try (V1OnlyNode node = new V1OnlyNode(Network.REGTEST, V1OnlyNode.OnForeignInput.DROP)) {
+            int code = run("probe", "127.0.0.1:" + node.address().getPort(), "--network", "regtest");
+            assertEquals(AgentCli.V1_ONLY, code, out() + err());
+            String text = out();
+            assertTrue(text.contains("transport:   v1-only (v2 attempt dropped: peer "), text);
+            assertTrue(text.contains("session id:  -\n"), text);
+            assertTrue(text.contains("user agent:  " + V1OnlyNode.USER_AGENT + "\n"), text);
+            assertTrue(text.contains("start height: " + V1OnlyNode.START_HEIGHT + "\n"), text);
+            assertEquals(1, node.foreignOpenings());
+            assertEquals(1, node.v1Connections());
+        }
+    }
+
+    @Test
+    void probeOfASilentNodeFallsBackAfterTheTimeout() throws Exception {
+        try (V1OnlyNode node = new V1OnlyNode(Network.REGTEST, V1OnlyNode.OnForeignInput.IGNORE)) {
+            int code = run("probe", "127.0.0.1:" + node.address().getPort(), "--network", "regtest",
+                    "--timeout", "300ms");
+            assertEquals(AgentCli.V1_ONLY, code, out() + err());
+            assertTrue(out().contains("peer sent nothing within 300 ms"), out());
+        }
+    }
+
+    @Test
+    void probeOfANodeOnAnotherNetworkIsAnError() throws Exception {
+        try (V1OnlyNode node = new V1OnlyNode(Network.MAINNET, V1OnlyNode.OnForeignInput.DROP)) {
+            assertEquals(AgentCli.ERROR, run("probe", "127.0.0.1:" + node.address().getPort(), "--network",
+                    "regtest", "--timeout", "2s"), out() + err());
+            assertTrue(err().contains("failed"), err());
+            assertFalse(out().contains("transport:"), out());
+        }
+    }
+
+    @Test
+    void probeOfAClosedPortIsAnError() throws Exception {
+        int port;
+        try (ServerSocket unused = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = unused.getLocalPort();
+        }
+        assertEquals(AgentCli.ERROR, run("probe", "127.0.0.1:" + port, "--timeout", "2s"));
+        assertTrue(err().contains("probe 127.0.0.1:" + port + " (main) failed: ConnectException"), err());
+    }
+
+    @Test
+    void badCommandLinesAreErrors() {
+        assertEquals(AgentCli.ERROR, run());
+        assertEquals(AgentCli.ERROR, run("frobnicate"));
+        assertEquals(AgentCli.ERROR, run("probe"));
+        assertEquals(AgentCli.ERROR, run("probe", "localhost"));
+        assertEquals(AgentCli.ERROR, run("probe", "localhost:99999"));
+        assertEquals(AgentCli.ERROR, run("probe", "localhost:8333", "--network"));
+        assertEquals(AgentCli.ERROR, run("probe", "localhost:8333", "--network", "moon"));
+        assertEquals(AgentCli.ERROR, run("probe", "localhost:8333", "--timeout", "soon"));
+        assertEquals(AgentCli.ERROR, run("probe", "a:1", "b:2"));
         assertTrue(err().contains("unknown network 'moon'"), err());
+        assertTrue(err().contains("--timeout must be like 5s, 500ms or 1m, got 'soon'"), err());
+        assertEquals("", out());
+    }
+
+    @Test
+    void timeoutsParse() {
+        assertEquals(Duration.ofSeconds(5), AgentCli.parseTimeout("5s"));
+        assertEquals(Duration.ofMillis(250), AgentCli.parseTimeout("250ms"));
+        assertEquals(Duration.ofMinutes(2), AgentCli.parseTimeout("2m"));
+        assertEquals(Duration.ofSeconds(7), AgentCli.parseTimeout("7"));
+        for (String bad : new String[] {"", "s", "0s", "-1s", "1.5s", "2h", "61m", "99999999s"}) {
+            assertThrows(IllegalArgumentException.class, () -> AgentCli.parseTimeout(bad), bad);
+        }
+    }
+
+    private static NetworkMessage message(byte[] contents) throws Exception {
+        assertNotNull(contents, "the node received nothing");
+        return ((V2Decoded.Message) V2MessageCodec.decode(contents)).message();
     }
 }

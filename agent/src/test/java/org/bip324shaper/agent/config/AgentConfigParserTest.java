@@ -196,8 +196,50 @@ class AgentConfigParserTest {
     void optionNamesFollowOneScheme() {
         assertEquals("bip324.require-v2", AgentOption.REQUIRE_V2.systemProperty());
         assertEquals("BIP324_REQUIRE_V2", AgentOption.REQUIRE_V2.environmentVariable());
-        assertEquals(Set.of("padding", "decoy", "ports", "loopback", "require-v2", "log"),
+        assertEquals(Set.of("padding", "decoy", "shaping", "ports", "loopback", "require-v2", "log"),
                 java.util.Arrays.stream(AgentOption.values()).map(AgentOption::key)
                         .collect(java.util.stream.Collectors.toSet()));
+    }
+
+    @Test
+    void shapingTakesAPresetOrASpecWithSemicolonsInAgentArguments() {
+        ParsedConfig preset = args("shaping=Balanced");
+        assertEquals(List.of(), preset.problems());
+        assertEquals(java.util.Optional.of("balanced"), preset.config().shaping());
+
+        ParsedConfig spec = args("shaping=ticker:min=1s;max=2s+random-decoys,log=debug");
+        assertEquals(List.of(), spec.problems());
+        assertEquals(java.util.Optional.of("ticker:min=1s,max=2s+random-decoys"), spec.config().shaping());
+        assertEquals(LogLevel.DEBUG, spec.config().logLevel(), "the option after the spec is still read");
+    }
+
+    @Test
+    void shapingFromAPropertyMayUseCommas() {
+        ParsedConfig parsed = AgentConfigParser.parse(null, Map.of("bip324.shaping", "bucketed:floor=256"),
+                Map.of("BIP324_SHAPING", "light"));
+        assertEquals(List.of(), parsed.problems());
+        assertEquals(java.util.Optional.of("bucketed:floor=256"), parsed.config().shaping());
+    }
+
+    @Test
+    void aBadShapingSpecIsReportedWithItsReasonAndIgnored() {
+        ParsedConfig parsed = args("shaping=ticker:sizes=80;speed=9,padding=off");
+        assertOneProblemContaining(parsed, "shaping: bad value 'ticker:sizes=80;speed=9' from agent argument",
+                "unknown key 'speed' for ticker", "using padding and decoy instead");
+        assertEquals(java.util.Optional.empty(), parsed.config().shaping());
+        assertEquals(PaddingMode.OFF, parsed.config().padding());
+        assertOneProblemContaining(args("shaping=  "), "shaping: bad value");
+        assertOneProblemContaining(args("shaping=fastest"), "unknown shaping strategy 'fastest'");
+    }
+
+    @Test
+    void shapingReadsBackFromTheAgentArgsForm() {
+        AgentConfig config = AgentConfig.defaults().withShaping("burst:floor=64,threshold=512+random-decoys");
+        assertTrue(config.toAgentArgs().contains("shaping=burst:floor=64;threshold=512+random-decoys"),
+                config.toAgentArgs());
+        ParsedConfig parsed = args(config.toAgentArgs());
+        assertEquals(List.of(), parsed.problems());
+        assertEquals(config, parsed.config());
+        assertFalse(AgentConfig.defaults().toAgentArgs().contains("shaping"), "no override, no shaping option");
     }
 }

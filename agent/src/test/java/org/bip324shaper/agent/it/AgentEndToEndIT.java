@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +24,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.bip324shaper.agent.it.TestServers.EchoServer;
 import org.bip324shaper.agent.it.TestServers.SocksServer;
+import org.bip324shaper.agent.testing.TestV2Node;
+import org.bip324shaper.core.Network;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +35,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Runs {@link ConnectProbeMain} in a child JVM with the shaded agent jar, on this build's JDK and on the extra
  * JDK (25) when installed, against echo servers in this JVM. A relayed connection is recognised by the echo
- * server seeing a client port other than the child socket's local port: the bridge dialed it.
+ * server seeing a client port other than the child socket's local port: the bridge dialed it. And runs
+ * {@link V2WalletMain}, a plain v1 wallet, against the project's own BIP-324 node in this JVM.
  */
 class AgentEndToEndIT {
 
@@ -118,7 +122,8 @@ class AgentEndToEndIT {
         assertTrue(log.contains("instrumented sun.nio.ch.SocketChannelImpl"), log);
         assertEquals(REDIRECTED_CASES.size(), count(log, "redirect " + peer + " -> bridge 127.0.0.1:"), log);
         assertEquals(REDIRECTED_CASES.size(),
-                count(log, "open peer=" + peer + " network=regtest transport=v1 session=-"), log);
+                count(log, "open peer=" + peer + " network=unknown transport=v1 session=- (unknown network magic:"
+                        + " relayed as v1, untouched)"), log);
         Matcher close = Pattern.compile("close peer=" + Pattern.quote(peer)
                 + " wallet->peer=(\\d+) peer->wallet=(\\d+) bytes").matcher(log);
         int closes = 0;
@@ -131,6 +136,43 @@ class AgentEndToEndIT {
         assertFalse(log.contains("refused"), log);
         assertFalse(log.contains("WARN"), log);
         assertFalse(log.contains("ERROR"), log);
+    }
+
+    @ParameterizedTest
+    @MethodSource("javas")
+    void aPlainV1WalletTalksBip324ThroughTheAgentToAV2Node(Path java) throws Exception {
+        try (TestV2Node node = new TestV2Node(Network.REGTEST)) {
+            ChildResult child = runChild(java, List.of(), "loopback=true,ports=" + node.port(),
+                    V2WalletMain.class, String.valueOf(node.port()));
+
+            assertEquals(0, child.exitCode, child.describe());
+            String peer = "127.0.0.1:" + node.port();
+            assertTrue(child.stdout.contains("WALLET remote=" + peer + " ua=" + TestV2Node.USER_AGENT + " height="
+                    + TestV2Node.START_HEIGHT + " pong=ok"), child.describe());
+            TestV2Node.Connection connection = node.nextConnection(Duration.ofSeconds(10));
+            assertTrue(connection != null, "the node saw no v2 connection\n" + child.describe());
+            // what the node decrypted: the wallet's messages, with BIP-324's one-byte ID where there is one
+            assertEquals(0, connection.nextContents(Duration.ofSeconds(10))[0], "version: long form");
+            assertEquals(0, connection.nextContents(Duration.ofSeconds(10))[0], "verack: long form");
+            byte[] ping = connection.nextContents(Duration.ofSeconds(10));
+            assertEquals(18, ping[0], "ping: short ID 18");
+            assertEquals(9, ping.length);
+
+            String log = child.stderr;
+            assertTrue(log.contains("agent active: padding=random,decoy=random,ports=" + node.port()
+                    + ",loopback=true,require-v2=false,log=info upstream=v2 (v1 fallback after 2000 ms)"), log);
+            assertEquals(1, count(log, " open peer=" + peer + " network=regtest transport=v2 session="
+                    + connection.sessionIdHex() + "\n"), "the session id must be the node's\n" + log);
+            Matcher close = Pattern.compile(" close peer=" + Pattern.quote(peer) + " wallet->peer=\\d+"
+                    + " peer->wallet=\\d+ bytes; v2 wire sent genuine=(\\d+) decoy=(\\d+) handshake=\\d+"
+                    + " received genuine=(\\d+) decoy=0 handshake=\\d+").matcher(log);
+            assertTrue(close.find(), log);
+            assertTrue(Long.parseLong(close.group(1)) > 0 && Long.parseLong(close.group(3)) > 0, close.group());
+            assertTrue(Long.parseLong(close.group(2)) > 0, "padding=random sends decoys: " + close.group());
+            assertFalse(log.contains("WARN"), log);
+            assertFalse(log.contains("ERROR"), log);
+            assertTrue(connection.awaitEnd(Duration.ofSeconds(10)), "the agent must close the v2 connection");
+        }
     }
 
     @ParameterizedTest
@@ -176,14 +218,20 @@ class AgentEndToEndIT {
 
     /** Runs the probe with {@code jvmArgs} (before the agent's) and the bip324 agent with {@code agentArgs}. */
     private ChildResult runChild(Path java, List<String> jvmArgs, String agentArgs) throws Exception {
+        return runChild(java, jvmArgs, agentArgs, ConnectProbeMain.class, String.valueOf(selected.port()),
+                String.valueOf(other.port()), String.valueOf(socks.port()));
+    }
+
+    private static ChildResult runChild(Path java, List<String> jvmArgs, String agentArgs, Class<?> main,
+                                        String... args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         // boot classes are not verified by default: make the JVM check the woven JDK classes
         command.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+BytecodeVerificationLocal"));
         command.addAll(jvmArgs);
         command.add("-javaagent:" + AGENT_JAR.toAbsolutePath() + "=" + agentArgs);
-        command.addAll(List.of("-cp", CHILD_CLASSPATH, ConnectProbeMain.class.getName(),
-                String.valueOf(selected.port()), String.valueOf(other.port()), String.valueOf(socks.port())));
+        command.addAll(List.of("-cp", CHILD_CLASSPATH, main.getName()));
+        command.addAll(List.of(args));
         Path out = Files.createTempFile("bip324-it", ".out");
         Path err = Files.createTempFile("bip324-it", ".err");
         try {

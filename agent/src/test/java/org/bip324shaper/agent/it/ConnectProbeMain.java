@@ -24,8 +24,11 @@ import java.nio.charset.StandardCharsets;
  */
 public final class ConnectProbeMain {
 
-    /** Regtest magic, so the bridge can tell the network from the first bytes. */
-    static final byte[] REGTEST_MAGIC = {(byte) 0xfa, (byte) 0xbf, (byte) 0xb5, (byte) 0xda};
+    /**
+     * Not a bitcoin network magic: the echo servers are no nodes, so the bridge must relay these bytes as v1,
+     * untouched (a known magic would make it attempt BIP-324, which an echo server cannot answer).
+     */
+    static final byte[] NOT_A_NETWORK_MAGIC = {'E', 'C', 'H', 'O'};
 
     private ConnectProbeMain() {
     }
@@ -123,9 +126,9 @@ public final class ConnectProbeMain {
 
     private static byte[] message(String name) {
         byte[] text = ("hello from " + name).getBytes(StandardCharsets.US_ASCII);
-        byte[] message = new byte[REGTEST_MAGIC.length + text.length];
-        System.arraycopy(REGTEST_MAGIC, 0, message, 0, REGTEST_MAGIC.length);
-        System.arraycopy(text, 0, message, REGTEST_MAGIC.length, text.length);
+        byte[] message = new byte[NOT_A_NETWORK_MAGIC.length + text.length];
+        System.arraycopy(NOT_A_NETWORK_MAGIC, 0, message, 0, NOT_A_NETWORK_MAGIC.length);
+        System.arraycopy(text, 0, message, NOT_A_NETWORK_MAGIC.length, text.length);
         return message;
     }
 

@@ -1,0 +1,202 @@
+package org.bip324shaper.agent.probe;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import org.bip324shaper.agent.v2.DeadlineInputStream;
+import org.bip324shaper.agent.v2.V2HandshakeAttempt;
+import org.bip324shaper.core.MalformedMessageException;
+import org.bip324shaper.core.Network;
+import org.bip324shaper.core.message.NetworkMessage;
+import org.bip324shaper.core.message.V1FrameDecoder;
+import org.bip324shaper.core.message.V1FrameEncoder;
+import org.bip324shaper.core.shaping.TrafficConfig;
+import org.bip324shaper.driver.ShapedProtocol;
+
+/**
+ * Asks a node which transport it speaks: a BIP-324 handshake as initiator, then the version/verack exchange; if
+ * the node drops the v2 attempt before sending its key, the same exchange over a fresh v1 connection. No
+ * shaping: a probe is one short exchange. Each step (connect, v2 handshake, version exchange) is bounded by the
+ * timeout, so a silent node cannot hold the probe.
+ */
+public final class NodeProbe {
+
+    /** More messages than any node sends before its verack; a chattier one is not a node we understand. */
+    static final int MAX_MESSAGES_BEFORE_VERACK = 64;
+
+    private final Network network;
+    private final Duration timeout;
+    private final SecureRandom random = new SecureRandom();
+
+    public NodeProbe(Network network, Duration timeout) {
+        this.network = Objects.requireNonNull(network, "network");
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("timeout must be positive and below 24 days, got " + timeout);
+        }
+    }
+
+    /** Which transport a node speaks. */
+    public enum Transport {
+        V2("v2"), V1_ONLY("v1-only");
+
+        private final String id;
+
+        Transport(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+    }
+
+    /**
+     * What the probe learned.
+     *
+     * @param sessionId   the BIP-324 session id as Bitcoin Core's {@code getpeerinfo} prints it (v2 only)
+     * @param v2Dropped   how the node dropped the v2 attempt (v1-only)
+     * @param peerVersion the node's version message
+     */
+    public record Result(Transport transport, Optional<String> sessionId, Optional<String> v2Dropped,
+                         VersionMessage peerVersion) {
+        public Result {
+            Objects.requireNonNull(transport, "transport");
+            Objects.requireNonNull(sessionId, "sessionId");
+            Objects.requireNonNull(v2Dropped, "v2Dropped");
+            Objects.requireNonNull(peerVersion, "peerVersion");
+        }
+    }
+
+    /**
+     * @throws IOException the node could not be reached, failed the v2 handshake after sending its key, or
+     *                     failed the version exchange
+     */
+    public Result probe(InetSocketAddress node) throws IOException {
+        V2HandshakeAttempt.Outcome outcome = V2HandshakeAttempt.attempt(dial(node), network, TrafficConfig.DEFAULT,
+                timeout);
+        if (outcome instanceof V2HandshakeAttempt.Established v2) {
+            ShapedProtocol protocol = v2.protocol();
+            try {
+                v2.input().deadline(System.nanoTime() + timeout.toNanos());
+                VersionMessage version = exchange(new V2Channel(protocol), node);
+                return new Result(Transport.V2, Optional.of(protocol.sessionIdHex()), Optional.empty(), version);
+            } finally {
+                protocol.close();
+            }
+        }
+        String dropped = ((V2HandshakeAttempt.Dropped) outcome).reason();
+        try (Socket socket = dial(node)) {
+            DeadlineInputStream input = new DeadlineInputStream(socket);
+            input.deadline(System.nanoTime() + timeout.toNanos());
+            VersionMessage version = exchange(new V1Channel(input, socket.getOutputStream(), network), node);
+            return new Result(Transport.V1_ONLY, Optional.empty(), Optional.of(dropped), version);
+        } catch (IOException e) {
+            throw new IOException("the node dropped the v2 attempt (" + dropped + ") and the v1 exchange failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private Socket dial(InetSocketAddress node) throws IOException {
+        Socket socket = new Socket(Proxy.NO_PROXY);
+        try {
+            socket.connect(node, (int) timeout.toMillis());
+            return socket;
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** Sends our version, answers the node's version with verack, returns the node's version once it acked ours. */
+    private VersionMessage exchange(Channel channel, InetSocketAddress node) throws IOException {
+        long timestamp = System.currentTimeMillis() / 1000;
+        channel.write(new NetworkMessage("version", VersionMessage.probe(random.nextLong(), timestamp).encode(node)));
+        VersionMessage theirs = null;
+        boolean acked = false;
+        for (int i = 0; i < MAX_MESSAGES_BEFORE_VERACK && (theirs == null || !acked); i++) {
+            NetworkMessage message = channel.read();
+            if (message.command().equals("version") && theirs == null) {
+                theirs = VersionMessage.parse(message.payload());
+                channel.write(new NetworkMessage("verack", new byte[0]));
+            } else if (message.command().equals("verack")) {
+                acked = true;
+            }
+        }
+        if (theirs == null || !acked) {
+            throw new MalformedMessageException("no version and verack within " + MAX_MESSAGES_BEFORE_VERACK
+                    + " messages");
+        }
+        return theirs;
+    }
+
+    /** One message at a time, over either transport. */
+    private interface Channel {
+        void write(NetworkMessage message) throws IOException;
+
+        NetworkMessage read() throws IOException;
+    }
+
+    private static final class V2Channel implements Channel {
+        private final ShapedProtocol protocol;
+
+        V2Channel(ShapedProtocol protocol) {
+            this.protocol = protocol;
+        }
+
+        @Override
+        public void write(NetworkMessage message) throws IOException {
+            protocol.write(message);
+        }
+
+        @Override
+        public NetworkMessage read() throws IOException {
+            return protocol.read();
+        }
+    }
+
+    private static final class V1Channel implements Channel {
+        private final DeadlineInputStream in;
+        private final OutputStream out;
+        private final V1FrameEncoder encoder;
+        private final V1FrameDecoder decoder;
+        private final byte[] buffer = new byte[16 * 1024];
+        private ByteBuffer unread = ByteBuffer.allocate(0);
+
+        V1Channel(DeadlineInputStream in, OutputStream out, Network network) {
+            this.in = in;
+            this.out = out;
+            this.encoder = new V1FrameEncoder(network);
+            this.decoder = new V1FrameDecoder(network);
+        }
+
+        @Override
+        public void write(NetworkMessage message) throws IOException {
+            out.write(encoder.encode(message));
+            out.flush();
+        }
+
+        @Override
+        public NetworkMessage read() throws IOException {
+            while (true) {
+                NetworkMessage message = decoder.decode(unread);
+                if (message != null) {
+                    return message;
+                }
+                int n = in.read(buffer);
+                if (n < 0) {
+                    throw new EOFException("the node closed the connection");
+                }
+                unread = ByteBuffer.wrap(buffer, 0, n);
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package org.bip324shaper.driver;
+
+import java.time.Duration;
+import java.util.Objects;
+import org.bip324shaper.core.Network;
+import org.bip324shaper.core.engine.ShapedEngine;
+import org.bip324shaper.core.handshake.Role;
+import org.bip324shaper.core.shaping.MonotonicClock;
+import org.bip324shaper.core.shaping.TrafficConfig;
+import org.bip324shaper.core.trace.TraceRecorder;
+
+/**
+ * How to run one shaped connection, for either driver ({@link ShapedProtocol}, {@link AsyncShapedProtocol}): role and
+ * network are required, the rest has safe defaults (no shaping, the system clock, no trace, a 10 s handshake timeout).
+ * A driver reads the options once, when it starts, so one instance may be reused for many connections.
+ *
+ * <pre>{@code
+ * ConnectionOptions options = ConnectionOptions.of(Role.INITIATOR, Network.MAINNET)
+ *         .config(TrafficConfig.builder().padding(PaddingStrategy.RANDOM).build());
+ * }</pre>
+ */
+public final class ConnectionOptions {
+    private final Role role;
+    private final Network network;
+    private TrafficConfig config = TrafficConfig.DEFAULT;
+    private MonotonicClock clock = MonotonicClock.system();
+    private TraceRecorder recorder = TraceRecorder.NONE;
+    private Duration handshakeTimeout = Duration.ofSeconds(10);
+
+    private ConnectionOptions(Role role, Network network) {
+        this.role = Objects.requireNonNull(role, "role");
+        this.network = Objects.requireNonNull(network, "network");
+    }
+
+    public static ConnectionOptions of(Role role, Network network) {
+        return new ConnectionOptions(role, network);
+    }
+
+    public ConnectionOptions config(TrafficConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        return this;
+    }
+
+    public ConnectionOptions clock(MonotonicClock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    public ConnectionOptions recorder(TraceRecorder recorder) {
+        this.recorder = Objects.requireNonNull(recorder, "recorder");
+        return this;
+    }
+
+    /**
+     * For sockets and channels (default 10 s): {@link AsyncShapedProtocol} fails a handshake that takes longer in
+     * all; {@link ShapedProtocol} over a socket fails one whose peer stays silent this long (a read timeout).
+     */
+    public ConnectionOptions handshakeTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("handshake timeout must be positive, got " + timeout);
+        }
+        this.handshakeTimeout = timeout;
+        return this;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public Network network() {
+        return network;
+    }
+
+    public TrafficConfig config() {
+        return config;
+    }
+
+    public MonotonicClock clock() {
+        return clock;
+    }
+
+    public TraceRecorder recorder() {
+        return recorder;
+    }
+
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    /** A fresh engine for one connection with these options. */
+    ShapedEngine newEngine() {
+        return ShapedEngine.builder(role, network).config(config).clock(clock).recorder(recorder).build();
+    }
+
+    @Override
+    public String toString() {
+        return "ConnectionOptions[" + role + ", " + network.id() + ", " + config + ", handshake timeout "
+                + handshakeTimeout + "]";
+    }
+}

@@ -1,0 +1,347 @@
+package org.bip324shaper.driver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.channels.AsynchronousServerSocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.bip324shaper.core.AuthenticationException;
+import org.bip324shaper.core.Network;
+import org.bip324shaper.core.V1PeerException;
+import org.bip324shaper.core.handshake.Role;
+import org.bip324shaper.core.message.NetworkMessage;
+import org.bip324shaper.core.shaping.PaddingStrategy;
+import org.bip324shaper.core.shaping.RandomDecoys;
+import org.bip324shaper.core.shaping.TrafficConfig;
+import org.bip324shaper.driver.Loopback.Kind;
+import org.bip324shaper.driver.Loopback.Pair;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * How both drivers end: closed from either side, reset mid-packet, stuck behind a peer that stops reading, failed
+ * by bad input. Every error must reach the caller as an exception (never a hang), and no thread may be left behind.
+ */
+class DriverLifecycleTest {
+    private static final Duration LIMIT = Duration.ofSeconds(15);
+    private static final NetworkMessage PING = new NetworkMessage("ping", new byte[8]);
+    private static Loopback loopback;
+
+    @BeforeAll
+    static void start() throws Exception {
+        loopback = new Loopback();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        loopback.close();
+    }
+
+    // --- close -------------------------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void closingTheInitiatorEndsTheRespondersPendingRead(Kind kind) {
+        closingOneSideEndsTheOthersPendingRead(kind, true);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void closingTheResponderEndsTheInitiatorsPendingRead(Kind kind) {
+        closingOneSideEndsTheOthersPendingRead(kind, false);
+    }
+
+    private void closingOneSideEndsTheOthersPendingRead(Kind kind, boolean closeInitiator) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (Pair pair = loopback.connect(kind, kind, TrafficConfig.DEFAULT)) {
+                Endpoint closer = closeInitiator ? pair.initiator() : pair.responder();
+                Endpoint other = closeInitiator ? pair.responder() : pair.initiator();
+                Future<NetworkMessage> pending = loopback.pool.submit(other::receive);
+                Thread.sleep(20); // let the read block
+                closer.close();
+                closer.close(); // idempotent
+
+                Throwable e = failure(pending);
+                assertInstanceOf(EOFException.class, e, "the peer's read ends with EOF");
+                assertThrows(IOException.class, closer::receive, "reads after close fail");
+                assertThrows(IOException.class, () -> {
+                    closer.send(PING);
+                    closer.flush();
+                }, "writes after close fail");
+            }
+        });
+    }
+
+    // --- reset -------------------------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void peerResetMidPacketFailsThePendingRead(Kind kind) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (WithPeer c = connectToPeer(kind)) {
+                Future<NetworkMessage> pending = loopback.pool.submit(c.driver::receive);
+                byte[] packet = c.peer.encrypt(new NetworkMessage("tx", new byte[1000]));
+                c.peer.writeRaw(packet, 0, packet.length / 2);
+                Thread.sleep(20); // the half packet arrives first, then the RST
+                c.peer.reset();
+                Throwable e = failure(pending);
+                assertInstanceOf(IOException.class, e);
+                assertFalse(e instanceof EOFException, "a reset is not a clean end: " + e);
+            }
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void peerClosingMidPacketFailsThePendingReadWithEof(Kind kind) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (WithPeer c = connectToPeer(kind)) {
+                Future<NetworkMessage> pending = loopback.pool.submit(c.driver::receive);
+                byte[] packet = c.peer.encrypt(new NetworkMessage("tx", new byte[1000]));
+                c.peer.writeRaw(packet, 0, packet.length / 2);
+                c.peer.socket.shutdownOutput();
+                assertInstanceOf(EOFException.class, failure(pending));
+            }
+        });
+    }
+
+    // --- back-pressure -----------------------------------------------------------------------------------------
+
+    @Test
+    void blockingWritesBlockOnAPeerThatStopsReadingAndCloseStillReturns() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (WithPeer c = connectToPeer(Kind.BLOCKING)) {
+                AtomicInteger written = new AtomicInteger();
+                NetworkMessage big = new NetworkMessage("block", new byte[1 << 20]);
+                int attempts = 256; // far more than any socket buffers hold
+                Future<?> writer = loopback.pool.submit(() -> {
+                    for (int i = 0; i < attempts; i++) {
+                        c.driver.send(big);
+                        written.incrementAndGet();
+                    }
+                    return null;
+                });
+                waitUntilStuck(written);
+                assertTrue(written.get() < attempts, "writes never blocked");
+                c.driver.close();
+                assertInstanceOf(IOException.class, failure(writer), "the blocked writer gets an exception");
+            }
+        });
+    }
+
+    @Test
+    void asyncWritesAreRefusedAboveTheBacklogCapAndCloseFailsThePendingOnes() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (WithPeer c = connectToPeer(Kind.ASYNC)) {
+                AsyncShapedProtocol p = ((Endpoint.Async) c.driver).p;
+                NetworkMessage big = new NetworkMessage("block", new byte[1 << 20]);
+                List<CompletableFuture<Void>> accepted = new ArrayList<>();
+                WriteBacklogException refused = null;
+                for (int i = 0; i < 100 && refused == null; i++) {
+                    CompletableFuture<Void> f = p.write(big);
+                    if (f.isCompletedExceptionally()) {
+                        refused = (WriteBacklogException) failure(f);
+                    } else {
+                        accepted.add(f);
+                    }
+                }
+                assertNotNull(refused, "the backlog never hit the cap");
+                assertTrue(refused.backlogBytes() > AsyncShapedProtocol.MAX_WRITE_BACKLOG);
+                assertTrue(refused.backlogBytes() <= AsyncShapedProtocol.MAX_WRITE_BACKLOG + big.payloadLength()
+                        + 100, "at most one message over the cap: " + refused.backlogBytes());
+                assertFalse(accepted.get(accepted.size() - 1).isDone(), "the last accepted write still waits");
+
+                p.close();
+                for (CompletableFuture<Void> f : accepted) {
+                    if (!f.isDone() || f.isCompletedExceptionally()) {
+                        assertInstanceOf(EOFException.class, failure(f));
+                    }
+                }
+                assertInstanceOf(EOFException.class, failure(p.write(PING)));
+            }
+        });
+    }
+
+    // --- errors ------------------------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void tamperedPacketFailsTheReadWithAuthenticationException(Kind kind) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (WithPeer c = connectToPeer(kind)) {
+                byte[] packet = c.peer.encrypt(new NetworkMessage("tx", new byte[100]));
+                packet[50] ^= 1;
+                c.peer.writeRaw(packet, 0, packet.length);
+                assertThrows(AuthenticationException.class, c.driver::receive);
+                assertThrows(IOException.class, c.driver::receive, "the connection stays failed");
+            }
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void v1PeerFailsTheResponderHandshake(Kind kind) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            ConnectionOptions options = Loopback.options(Role.RESPONDER, TrafficConfig.DEFAULT);
+            Throwable e;
+            if (kind == Kind.BLOCKING) {
+                try (ServerSocket server = new ServerSocket(0, 1, Loopback.LOCALHOST);
+                     Socket v1 = new Socket(Loopback.LOCALHOST, server.getLocalPort())) {
+                    sendV1VersionHeader(v1);
+                    e = assertThrows(IOException.class, () -> ShapedProtocol.over(server.accept(), options));
+                }
+            } else {
+                try (var server = AsynchronousServerSocketChannel.open(loopback.group)
+                        .bind(new InetSocketAddress(Loopback.LOCALHOST, 0), 1);
+                     Socket v1 = new Socket(Loopback.LOCALHOST,
+                             ((InetSocketAddress) server.getLocalAddress()).getPort())) {
+                    sendV1VersionHeader(v1);
+                    e = failure(AsyncShapedProtocol.handshake(server.accept().get(), options));
+                }
+            }
+            assertInstanceOf(V1PeerException.class, e);
+        });
+    }
+
+    /** What a v1 node opens with: magic and the "version" command (the rest of the header is never looked at). */
+    private static void sendV1VersionHeader(Socket socket) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write(Network.REGTEST.magicBytes());
+        out.write("version\0\0\0\0\0".getBytes(StandardCharsets.US_ASCII));
+        out.write(new byte[8]);
+        out.flush();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void silentPeerTimesOutTheHandshake(Kind kind) {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            ConnectionOptions options = Loopback.options(Role.INITIATOR, TrafficConfig.DEFAULT)
+                    .handshakeTimeout(Duration.ofMillis(300));
+            try (ServerSocket server = new ServerSocket(0, 1, Loopback.LOCALHOST)) {
+                Future<Socket> silent = loopback.pool.submit(server::accept);
+                Throwable e;
+                if (kind == Kind.BLOCKING) {
+                    e = assertThrows(IOException.class, () -> ShapedProtocol.over(
+                            new Socket(Loopback.LOCALHOST, server.getLocalPort()), options));
+                } else {
+                    e = failure(AsyncShapedProtocol.handshake(
+                            loopback.openAsync((InetSocketAddress) server.getLocalSocketAddress()), options));
+                }
+                assertInstanceOf(SocketTimeoutException.class, e);
+                silent.get().close();
+            }
+        });
+    }
+
+    // --- threads -----------------------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void noThreadRemainsAfterClose(Kind kind) {
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            awaitNoDriverThreads(); // earlier tests' shared timer may still be idling out
+            int baseline = Thread.activeCount();
+            TrafficConfig shaped = TrafficConfig.builder().padding(PaddingStrategy.RANDOM)
+                    .decoys(new RandomDecoys(Duration.ofMillis(2), 1.0, 1, 64, 3)).build();
+            try (Loopback own = new Loopback()) {
+                List<Pair> pairs = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    pairs.add(own.connect(kind, kind, shaped));
+                }
+                for (Pair pair : pairs) {
+                    pair.initiator().send(PING);
+                    pair.initiator().flush();
+                    assertEquals(PING, pair.responder().receive());
+                }
+                assertTrue(driverThreads() > 0, "the drivers run something while open");
+                for (Pair pair : pairs) {
+                    pair.close();
+                }
+            }
+            awaitNoDriverThreads();
+            while (Thread.activeCount() > baseline) {
+                Thread.sleep(10);
+            }
+        });
+    }
+
+    static long driverThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("bip324-")).count();
+    }
+
+    /** Waits (under the caller's preemptive timeout) until no bip324-* thread is alive. */
+    static void awaitNoDriverThreads() throws InterruptedException {
+        while (driverThreads() > 0) {
+            Thread.sleep(10);
+        }
+    }
+
+    // --- helpers -----------------------------------------------------------------------------------------------
+
+    /** Our driver as initiator, connected to an {@link EnginePeer} responder that has finished the handshake. */
+    private static WithPeer connectToPeer(Kind kind) throws Exception {
+        ConnectionOptions options = Loopback.options(Role.INITIATOR, TrafficConfig.DEFAULT);
+        try (ServerSocket server = new ServerSocket(0, 1, Loopback.LOCALHOST)) {
+            Future<EnginePeer> peer = loopback.pool.submit(() -> new EnginePeer(server.accept(), Role.RESPONDER)
+                    .handshake());
+            Endpoint driver = kind == Kind.BLOCKING
+                    ? Endpoint.of(ShapedProtocol.over(new Socket(Loopback.LOCALHOST, server.getLocalPort()), options))
+                    : Endpoint.of(AsyncShapedProtocol.handshake(
+                            loopback.openAsync((InetSocketAddress) server.getLocalSocketAddress()), options).get());
+            return new WithPeer(driver, peer.get());
+        }
+    }
+
+    private record WithPeer(Endpoint driver, EnginePeer peer) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            try {
+                driver.close();
+            } finally {
+                peer.close();
+            }
+        }
+    }
+
+    /** Waits until the counter stops moving for a while: the writer is blocked. */
+    private static void waitUntilStuck(AtomicInteger counter) throws InterruptedException {
+        int last = -1;
+        while (counter.get() != last) {
+            last = counter.get();
+            Thread.sleep(300);
+        }
+    }
+
+    /** The exception a future failed with (waiting for it); fails the test if it succeeded. */
+    static Throwable failure(Future<?> f) throws InterruptedException {
+        try {
+            f.get();
+        } catch (ExecutionException e) {
+            return e.getCause();
+        }
+        throw new AssertionError("expected a failure, got a result");
+    }
+}
