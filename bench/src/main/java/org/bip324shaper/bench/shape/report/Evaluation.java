@@ -1,5 +1,6 @@
 package org.bip324shaper.bench.shape.report;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,8 +35,13 @@ import org.bip324shaper.core.trace.Direction;
 record Evaluation(String strategy, String workload, AttackReport outbound, AttackReport inbound, Cost cost,
                   Latency latency, int unreleased, double seconds) {
 
-    /** Replays and attacks; deterministic given {@code seed}. */
+    /** Replays against an unmodified Core peer and attacks; deterministic given {@code seed}. */
     static Evaluation run(String strategy, TrafficConfig config, Workload workload, long seed) {
+        return run(strategy, config, ReplaySimulator.BITCOIN_CORE, workload, seed);
+    }
+
+    /** Replays with the peer shaped by {@code peer} and attacks; deterministic given {@code seed}. */
+    static Evaluation run(String strategy, TrafficConfig config, TrafficConfig peer, Workload workload, long seed) {
         long start = System.nanoTime();
         List<ConnectionTrace> train = new ArrayList<>();
         List<ConnectionTrace> test = new ArrayList<>();
@@ -45,8 +51,8 @@ record Evaluation(String strategy, String workload, AttackReport outbound, Attac
         int index = 0;
         for (List<Workload.Connection> part : List.of(workload.train(), workload.test())) {
             for (Workload.Connection c : part) {
-                ReplaySimulator.Settings settings = ReplaySimulator.Settings.of(config, seed * 7919 + index++)
-                        .withOneWayDelay(c.oneWayDelay());
+                ReplaySimulator.Settings settings = new ReplaySimulator.Settings(config, peer, c.oneWayDelay(),
+                        seed * 7919 + index++, true, Duration.ofSeconds(5));
                 Replay replay = ReplaySimulator.run(c.messages(), settings);
                 (part == workload.train() ? train : test).add(replay.observed());
                 holds.addAll(replay.holds());

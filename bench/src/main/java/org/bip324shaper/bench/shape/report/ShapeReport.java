@@ -17,7 +17,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.bip324shaper.bench.shape.sim.ReplaySimulator;
 import org.bip324shaper.bench.shape.trace.SyntheticWorkload;
+import org.bip324shaper.core.shaping.ShapingPreset;
 import org.bip324shaper.core.shaping.ShapingStrategies;
 import org.bip324shaper.core.shaping.TrafficConfig;
 import org.bip324shaper.core.trace.Direction;
@@ -29,27 +31,38 @@ import org.bip324shaper.core.trace.Direction;
  * <pre>
  * java -cp bench/target/benchmarks.jar org.bip324shaper.bench.shape.report.ShapeReport \
  *     [--hours 6] [--connections 3] [--seed 1] [--strategies none,random,reference,lean] [--out docs/] \
- *     [--workloads relay,blocksonly,capture] [--captures DIR] [--threads 2]
+ *     [--workloads relay,blocksonly,capture] [--captures DIR] [--threads 2] [--both-ends] [--markdown FILE]
  * </pre>
  *
  * Strategies are preset names or {@code ShapingStrategies} config strings; separate them with {@code ;} when any of
- * them contains a comma (e.g. {@code "none;ticker:sizes=80/160,min=1s,max=2s"}). Writes {@code shape-report.md} and
- * {@code shape-pareto.png} into the output directory and prints the tables.
+ * them contains a comma (e.g. {@code "none;ticker:sizes=80/160,min=1s,max=2s"}). By default: none, RANDOM padding
+ * and every {@link ShapingPreset}. Prints the tables (Markdown; also to {@code --markdown FILE}) and writes
+ * {@code shape-pareto.png} into the output directory. {@code --both-ends} also runs each strategy with the peer
+ * shaped the same way, to show what a shaping peer would add.
  */
 public final class ShapeReport {
-    /** Every strategy the report knows by default: baselines, the reference, and the presets. */
-    public static final List<String> DEFAULT_STRATEGIES = List.of("none", "random", "reference", "light",
-            "light-burst", "lean", "steady", "balanced", "strong");
+    /** What runs by default: no shaping, RANDOM padding alone, then every preset (the reference first). */
+    public static final List<String> DEFAULT_STRATEGIES = defaultStrategies();
     static final List<String> WORKLOADS = List.of("relay", "blocksonly", "capture");
+    /** Suffix of a strategy run with the peer shaped the same way (--both-ends). */
+    static final String BOTH_ENDS = "@both-ends";
     private static final List<String> LATENCY_TYPES = List.of("ping", "pong", "inv", "getdata", "tx", "headers",
             "cmpctblock", "block", "addrv2");
 
     private ShapeReport() {
     }
 
+    private static List<String> defaultStrategies() {
+        List<String> list = new ArrayList<>(List.of("none", "random"));
+        for (ShapingPreset preset : ShapingPreset.values()) {
+            list.add(preset.configName());
+        }
+        return List.copyOf(list);
+    }
+
     /** Command-line options. */
     record Options(double hours, int connections, long seed, List<String> strategies, Path out,
-                   List<String> workloads, Path captures, int threads) {
+                   List<String> workloads, Path captures, int threads, boolean bothEnds, Path markdown) {
 
         static Options parse(String... args) {
             double hours = 6;
@@ -60,10 +73,16 @@ public final class ShapeReport {
             List<String> workloads = WORKLOADS;
             Path captures = null;
             int threads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+            boolean bothEnds = false;
+            Path markdown = null;
             for (int i = 0; i < args.length; i++) {
                 String flag = args[i];
                 if (flag.equals("--help") || flag.equals("-h")) {
                     throw new IllegalArgumentException(usage());
+                }
+                if (flag.equals("--both-ends")) {
+                    bothEnds = true;
+                    continue;
                 }
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException(flag + " needs a value\n" + usage());
@@ -105,6 +124,9 @@ public final class ShapeReport {
                     case "--threads":
                         threads = (int) number(flag, value, 1, 64);
                         break;
+                    case "--markdown":
+                        markdown = Path.of(value);
+                        break;
                     default:
                         throw new IllegalArgumentException("unknown option " + flag + "\n" + usage());
                 }
@@ -113,7 +135,7 @@ public final class ShapeReport {
                 throw new IllegalArgumentException("need at least one strategy and one workload");
             }
             return new Options(hours, connections, seed, strategies, out, workloads,
-                    captures == null ? Workloads.sharedTraces() : captures, threads);
+                    captures == null ? Workloads.sharedTraces() : captures, threads, bothEnds, markdown);
         }
 
         /** {@code ;}-separated, or {@code ,}-separated when no part has parameters. */
@@ -142,7 +164,8 @@ public final class ShapeReport {
 
         static String usage() {
             return "usage: ShapeReport [--hours N] [--connections N] [--seed S] [--strategies a,b,...|a;b;...]"
-                    + " [--out DIR] [--workloads relay,blocksonly,capture] [--captures DIR] [--threads N]";
+                    + " [--out DIR] [--workloads relay,blocksonly,capture] [--captures DIR] [--threads N]"
+                    + " [--both-ends] [--markdown FILE]";
         }
     }
 
@@ -189,20 +212,27 @@ public final class ShapeReport {
         for (String s : options.strategies()) {
             configs.put(s, ShapingStrategies.parse(s));
         }
+        List<String> names = new ArrayList<>(configs.keySet());
         List<Evaluation> evaluations = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(options.threads());
         try {
             List<Future<Evaluation>> futures = new ArrayList<>();
             for (Workload w : workloads) {
-                for (Map.Entry<String, TrafficConfig> c : configs.entrySet()) {
-                    futures.add(pool.submit(() -> {
-                        Evaluation e = Evaluation.run(c.getKey(), c.getValue(), w, options.seed());
-                        synchronized (log) {
-                            log.printf(Locale.ROOT, "[%6.1f s] %-12s %-40s %5.1f s%n",
-                                    (System.nanoTime() - start) / 1e9, w.name(), c.getKey(), e.seconds());
-                        }
-                        return e;
-                    }));
+                for (String name : names) {
+                    TrafficConfig config = configs.get(name);
+                    List<Boolean> peerShaped = options.bothEnds() ? List.of(false, true) : List.of(false);
+                    for (boolean both : peerShaped) {
+                        String label = both ? name + BOTH_ENDS : name;
+                        TrafficConfig peer = both ? config : ReplaySimulator.BITCOIN_CORE;
+                        futures.add(pool.submit(() -> {
+                            Evaluation e = Evaluation.run(label, config, peer, w, options.seed());
+                            synchronized (log) {
+                                log.printf(Locale.ROOT, "[%6.1f s] %-12s %-40s %5.1f s%n",
+                                        (System.nanoTime() - start) / 1e9, w.name(), label, e.seconds());
+                            }
+                            return e;
+                        }));
+                    }
                 }
             }
             for (Future<Evaluation> f : futures) {
@@ -216,9 +246,11 @@ public final class ShapeReport {
         Path png = options.out().resolve("shape-pareto.png");
         ParetoPlot.write(evaluations, png);
         String markdown = markdown(options, workloads, evaluations, notes, (System.nanoTime() - start) / 1e9);
-        Files.writeString(options.out().resolve("shape-report.md"), markdown, StandardCharsets.UTF_8);
-        log.printf(Locale.ROOT, "wrote %s and %s in %.1f s%n", options.out().resolve("shape-report.md"), png,
-                (System.nanoTime() - start) / 1e9);
+        if (options.markdown() != null) {
+            Files.writeString(options.markdown(), markdown, StandardCharsets.UTF_8);
+            log.println("wrote " + options.markdown());
+        }
+        log.printf(Locale.ROOT, "wrote %s in %.1f s%n", png, (System.nanoTime() - start) / 1e9);
         return markdown;
     }
 
@@ -226,8 +258,9 @@ public final class ShapeReport {
             List<String> notes, double seconds) {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "<!-- generated by ShapeReport --hours %s --connections %d --seed %d"
-                + " --strategies \"%s\" in %.0f s -->%n%n", trim(options.hours()), options.connections(),
-                options.seed(), String.join(";", options.strategies()), seconds));
+                + " --strategies \"%s\"%s in %.0f s -->%n%n", trim(options.hours()), options.connections(),
+                options.seed(), String.join(";", options.strategies()), options.bothEnds() ? " --both-ends" : "",
+                seconds));
         out.append(String.format(Locale.ROOT, "RANDOM decoys alone cost %.1f MB/day/connection; \"%% RANDOM\" is a"
                 + " strategy's overhead (decoys, garbage, handshake) as a share of that.%n%n",
                 Cost.RANDOM_DECOYS_PER_DAY / 1e6));

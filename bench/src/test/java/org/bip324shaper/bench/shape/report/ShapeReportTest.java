@@ -31,13 +31,13 @@ class ShapeReportTest {
     void runsEndToEndOnATinyConfigAndWritesThePlot() throws Exception {
         ShapeReport.Options options = ShapeReport.Options.parse("--hours", "0.5", "--connections", "1",
                 "--strategies", "none,lean", "--workloads", "relay,capture", "--out", dir.toString(),
-                "--threads", "2");
+                "--threads", "2", "--markdown", dir.resolve("report.md").toString());
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         String markdown = ShapeReport.run(options, new PrintStream(log, true, StandardCharsets.UTF_8));
         BufferedImage png = ImageIO.read(dir.resolve("shape-pareto.png").toFile());
         assertEquals(1680, png.getWidth());
         assertEquals(510, png.getHeight());
-        assertEquals(markdown, Files.readString(dir.resolve("shape-report.md")));
+        assertEquals(markdown, Files.readString(dir.resolve("report.md")));
         for (String workload : List.of("relay", "capture")) {
             assertTrue(markdown.contains("### Workload `" + workload + "`"), workload);
         }
@@ -61,12 +61,18 @@ class ShapeReportTest {
         assertTrue(lean.cost().overheadPerDay() > 100 * none.cost().overheadPerDay());
         assertTrue(none.latency().all()[1] == 0 && lean.latency().all()[0] > 100, "lean holds small messages");
         assertEquals(0, none.unreleased());
+        // A peer running the same ticker would hide its own direction too.
+        TrafficConfig leanConfig = ShapingStrategies.parse("lean");
+        Evaluation both = Evaluation.run("lean@both-ends", leanConfig, leanConfig, w, 1);
+        assertTrue(both.tpr(Direction.INBOUND, "A5-ping-lattice") < 0.5);
     }
 
     @Test
     void optionsParseStrategyListsAndRefuseNonsense() {
         ShapeReport.Options defaults = ShapeReport.Options.parse();
         assertEquals(ShapeReport.DEFAULT_STRATEGIES, defaults.strategies());
+        assertTrue(defaults.strategies().containsAll(List.of("none", "random", "reference", "lean")));
+        assertTrue(ShapeReport.Options.parse("--both-ends").bothEnds());
         assertEquals(6, defaults.hours());
         assertEquals(Path.of("docs"), defaults.out());
         assertEquals(List.of("none", "reference"), ShapeReport.Options.strategies("none, reference"));
