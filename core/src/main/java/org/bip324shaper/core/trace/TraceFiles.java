@@ -31,8 +31,8 @@ import java.util.List;
  *       first dot.</li>
  *   <li>{@code W <t_ns> <out|in> <bytes>}: one write on the wire (or one read, inbound) at {@code t_ns}
  *       nanoseconds since the start of the trace, {@code bytes >= 1}.</li>
- *   <li>{@code M <t_ns> <out|in> <type> <payload_len>}: one genuine message; {@code type} is 1..{@value #MAX_TYPE_LENGTH}
- *       printable ASCII characters without spaces, {@code payload_len >= 0}.</li>
+ *   <li>{@code M <t_ns> <out|in> <type> <payload_len>}: one genuine message; {@code type} is
+ *       1..{@value #MAX_TYPE_LENGTH} printable ASCII characters without spaces, {@code payload_len >= 0}.</li>
  * </ul>
  * Fields are separated by spaces or tabs; lines end with LF or CRLF; only ASCII is allowed. Events may come in any
  * order (a trace sorts them). Reading is capped ({@value #MAX_LINE_LENGTH} characters per line, {@value #MAX_EVENTS}

@@ -17,8 +17,8 @@ import org.bip324shaper.core.trace.Direction;
  * @param segments              TCP segments with new payload (one write each)
  * @param retransmissions       segments dropped because all of their payload had been seen before
  */
-public record CapturedConnection(ConnectionTrace trace, PcapImporter.Perspective perspective, String connector, String listener, ListenerRule listenerRule,
-                                 boolean sawSyn, int segments, int retransmissions) {
+public record CapturedConnection(ConnectionTrace trace, PcapImporter.Perspective perspective, String connector,
+                                 String listener, ListenerRule listenerRule, boolean sawSyn, int segments, int retransmissions) {
 
     /** Which direction of the trace the connector (BIP-324 initiator) wrote. */
     public Direction initiatorDirection() {

@@ -192,7 +192,8 @@ public final class PcapImporter {
                 writes.add(new WireWrite(times.get(i) - origin, d, sizes.get(i)));
             }
             ConnectionTrace trace = new ConnectionTrace(label, List.of(), writes);
-            return new CapturedConnection(trace, perspective, conn, lis, rule, connector != null, sizes.size(), retransmissions);
+            return new CapturedConnection(trace, perspective, conn, lis, rule, connector != null, sizes.size(),
+                    retransmissions);
         }
     }
 

@@ -29,7 +29,8 @@ import org.bip324shaper.core.trace.GenuineMessage;
  *       rate, at most {@code INVENTORY_BROADCAST_MAX} = 1000 (inv payload: compact size + 36 bytes per wtxid).
  *       The receiver asks for each item with probability {@code requestProbability} (it usually heard of it from
  *       another peer first); the peer delays requests to us by {@code NONPREF_PEER_TX_DELAY} = 2 s (we are an
- *       inbound, non-preferred peer to it). Each request is answered by one tx message per item.</li>
+ *       inbound, non-preferred peer to it; src/node/txdownloadman.h). Each request is answered by one tx message
+ *       per item.</li>
  *   <li>Blocks: exponential gaps of 600 s (consensus target spacing, src/kernel/chainparams.cpp). Each side learns a
  *       block after an exponential delay (mean 1 s, or {@code peerFirstBias} towards the peer). With probability
  *       {@code blockTransferProbability} the block crosses this link: the first side sends a cmpctblock at once
@@ -48,7 +49,8 @@ import org.bip324shaper.core.trace.GenuineMessage;
  * Sizes: transactions lognormal with median 260 bytes (sigma 0.9, capped at 100 kB), blocks of 2,500..4,500
  * transactions; addresses are IPv4 (15 bytes), IPv6/CJDNS (27) or Tor v3/I2P (43) entries, 5% with 2 more bytes of
  * service flags, mixed 60/12/28% in gossip and 88/8/4% in the getaddr reply (fitted to the shared captures: single
- * addresses of 37, 49 and 65 bytes on the wire; a 16,949-byte reply). These are estimates for 2024-25 mainnet, not measurements; the capture-based workload is the check.
+ * addresses of 37, 49 and 65 bytes on the wire; a 16,949-byte reply). These are estimates for 2024-25 mainnet, not
+ * measurements; the capture-based workload is the check.
  */
 public final class SyntheticWorkload {
     private static final long MS = 1_000_000L;
@@ -287,8 +289,9 @@ public final class SyntheticWorkload {
             if (t >= end) {
                 return;
             }
-            long ours = t + exponential(SECOND) + (long) (Math.max(0, profile.peerFirstBias()) * exponential(SECOND));
-            long theirs = t + exponential(SECOND) + (long) (Math.max(0, -profile.peerFirstBias()) * exponential(SECOND));
+            double bias = profile.peerFirstBias();
+            long ours = t + exponential(SECOND) + (long) (Math.max(0, bias) * exponential(SECOND));
+            long theirs = t + exponential(SECOND) + (long) (Math.max(0, -bias) * exponential(SECOND));
             Direction first = ours <= theirs ? Direction.OUTBOUND : Direction.INBOUND;
             long firstTime = Math.min(ours, theirs);
             long secondTime = Math.max(ours, theirs);
