@@ -18,7 +18,7 @@ public enum AeadBackend {
     /** The first JDK feature release where the JDK cipher has both of its intrinsics (ChaCha20 in 20, Poly1305 in 19). */
     static final int FIRST_FAST_JDK = 20;
 
-    private static final AeadBackend PREFERRED = choose(
+    private static final AeadBackend PREFERRED = chooseOrDefault(
             Runtime.version().feature(), System.getProperty(PROPERTY), jdkCipherAvailable());
 
     /**
@@ -46,6 +46,20 @@ public enum AeadBackend {
             return chosen;
         }
         return jdkAvailable && jdkFeature >= FIRST_FAST_JDK ? JDK : BOUNCY_CASTLE;
+    }
+
+    /**
+     * {@link #choose}, but a bad override must not make this class unloadable (which would end every connection
+     * with an ExceptionInInitializerError): it is reported once on stderr and the default applies.
+     */
+    static AeadBackend chooseOrDefault(int jdkFeature, String override, boolean jdkAvailable) {
+        try {
+            return choose(jdkFeature, override, jdkAvailable);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            AeadBackend fallback = choose(jdkFeature, null, jdkAvailable);
+            System.err.println("[bip324] WARN  " + e.getMessage() + "; using " + fallback);
+            return fallback;
+        }
     }
 
     /** A new, keyless instance of this backend. */

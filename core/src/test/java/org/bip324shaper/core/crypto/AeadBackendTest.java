@@ -21,6 +21,9 @@ class AeadBackendTest {
         assertEquals(AeadBackend.BOUNCY_CASTLE, AeadBackend.choose(25, " bouncy_castle ", true));
         assertThrows(IllegalArgumentException.class, () -> AeadBackend.choose(25, "openssl", true));
         assertThrows(IllegalStateException.class, () -> AeadBackend.choose(25, "JDK", false));
+        // At class initialisation a bad value falls back to the default instead of breaking the class.
+        assertEquals(AeadBackend.JDK, AeadBackend.chooseOrDefault(25, "openssl", true));
+        assertEquals(AeadBackend.BOUNCY_CASTLE, AeadBackend.chooseOrDefault(25, "JDK", false));
     }
 
     @Test
