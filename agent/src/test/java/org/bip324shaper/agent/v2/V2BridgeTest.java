@@ -439,19 +439,46 @@ class V2BridgeTest {
     }
 
     @Test
-    void manyConnectionsLeaveNoThreadsBehind() throws Exception {
+    void manyConnectionsLeaveNoThreadsOrSocketsBehind() throws Exception {
         TestV2Node node = track(new TestV2Node(NET));
         BridgeHarness bridge = bridge("padding=random,decoy=random");
+        roundTrip(bridge, node); // starts the bridge and loads what a connection needs, before counting
+        assertTrue(node.server().awaitAllFinished(WAIT));
+        long descriptorsBefore = openDescriptors();
         for (int i = 0; i < 20; i++) {
-            try (Socket wallet = bridge.wallet(node.address())) {
-                byte[] nonce = randomBytes(8);
-                wallet.getOutputStream().write(concat(frame("version", versionPayload()), frame("ping", nonce)));
-                assertArrayEquals(frame("pong", nonce), readUntil(wallet.getInputStream(), "pong"));
-            }
+            roundTrip(bridge, node);
         }
         bridge.assertNoAgentThreadsLeft(WAIT);
         assertTrue(node.server().awaitAllFinished(WAIT), "every peer connection must be closed");
-        assertEquals(20, node.server().accepted());
+        assertEquals(21, node.server().accepted());
+        if (descriptorsBefore >= 0) {
+            // a leaked connection would hold at least two sockets (bridge side of the wallet's, and the peer's)
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (openDescriptors() > descriptorsBefore + 5 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(openDescriptors() <= descriptorsBefore + 5,
+                    "file descriptors grew from " + descriptorsBefore + " to " + openDescriptors());
+        }
+    }
+
+    private void roundTrip(BridgeHarness bridge, TestV2Node node) throws IOException {
+        try (Socket wallet = bridge.wallet(node.address())) {
+            byte[] nonce = randomBytes(8);
+            wallet.getOutputStream().write(concat(frame("version", versionPayload()), frame("ping", nonce)));
+            assertArrayEquals(frame("pong", nonce), readUntil(wallet.getInputStream(), "pong"));
+        }
+    }
+
+    /** Open file descriptors of this process (Linux), or -1 where that cannot be seen. */
+    private static long openDescriptors() throws IOException {
+        java.nio.file.Path fds = java.nio.file.Path.of("/proc/self/fd");
+        if (!java.nio.file.Files.isDirectory(fds)) {
+            return -1;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> list = java.nio.file.Files.list(fds)) {
+            return list.count();
+        }
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
