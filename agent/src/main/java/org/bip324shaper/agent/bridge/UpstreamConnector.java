@@ -3,8 +3,9 @@ package org.bip324shaper.agent.bridge;
 import java.io.IOException;
 
 /**
- * The seam where the transport toward the real peer plugs in: v1 passthrough today, BIP-324 v2 next. The bridge
- * calls it once per wallet connection, from that connection's own thread, so it may block (dial, handshake).
+ * The seam where the transport toward the real peer plugs in: {@code v2.V2UpstreamConnector}, or the v1
+ * passthrough. The bridge calls it once per wallet connection, from that connection's own thread, so it may block
+ * (dial, handshake).
  */
 @FunctionalInterface
 public interface UpstreamConnector {

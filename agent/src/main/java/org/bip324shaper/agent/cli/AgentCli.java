@@ -105,14 +105,14 @@ public final class AgentCli {
             return ERROR;
         }
         VersionMessage version = result.peerVersion();
-        out.println("node:        " + LogFormat.address(node) + " (" + network.id() + ")");
-        out.println("transport:   " + result.transport().id()
+        out.println("node:         " + LogFormat.address(node) + " (" + network.id() + ")");
+        out.println("transport:    " + result.transport().id()
                 + result.v2Dropped().map(why -> " (v2 attempt dropped: " + why + ")").orElse(""));
-        out.println("session id:  " + result.sessionId().orElse("-"));
-        out.println("user agent:  " + version.printableUserAgent());
+        out.println("session id:   " + result.sessionId().orElse("-"));
+        out.println("user agent:   " + version.printableUserAgent());
         out.println("start height: " + version.startHeight());
-        out.println("protocol:    " + version.protocolVersion());
-        out.println("services:    0x" + Long.toHexString(version.services()));
+        out.println("protocol:     " + version.protocolVersion());
+        out.println("services:     0x" + Long.toHexString(version.services()));
         return result.transport() == NodeProbe.Transport.V2 ? OK : V1_ONLY;
     }
 

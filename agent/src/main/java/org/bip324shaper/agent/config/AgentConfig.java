@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.bip324shaper.agent.log.LogLevel;
+import org.bip324shaper.core.shaping.ShapingStrategies;
 
 /**
  * The agent's effective settings. Build one with {@link AgentConfigParser}; {@link #defaults()} is what an agent
@@ -32,8 +33,11 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String>
         Objects.requireNonNull(padding, "padding");
         Objects.requireNonNull(decoy, "decoy");
         Objects.requireNonNull(shaping, "shaping");
-        if (shaping.isPresent() && (shaping.get().isBlank() || shaping.get().indexOf(';') >= 0)) {
-            throw new IllegalArgumentException("shaping spec must be non-blank and use ',' (not ';') between keys");
+        if (shaping.isPresent()) {
+            if (shaping.get().indexOf(';') >= 0) {
+                throw new IllegalArgumentException("shaping spec must use ',' (not ';') between keys");
+            }
+            ShapingStrategies.parse(shaping.get()); // throws IllegalArgumentException naming what is wrong
         }
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(ports, "ports");
@@ -58,7 +62,11 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String>
         return new AgentConfig(PaddingMode.RANDOM, DecoyMode.RANDOM, DEFAULT_PORTS, false, false, LogLevel.INFO);
     }
 
-    /** This configuration with {@code spec} as its shaping override. */
+    /**
+     * This configuration with {@code spec} as its shaping override.
+     *
+     * @throws IllegalArgumentException if {@code spec} is not a preset or a valid strategy spec
+     */
     public AgentConfig withShaping(String spec) {
         return new AgentConfig(padding, decoy, Optional.of(spec), ports, loopback, requireV2, logLevel);
     }

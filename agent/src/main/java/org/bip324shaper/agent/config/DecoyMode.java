@@ -1,6 +1,6 @@
 package org.bip324shaper.agent.config;
 
-/** Whether the v2 transport sends decoy packets to hide traffic timing; used once the BIP-324 upstream is wired in. */
+/** Whether the v2 transport sends decoy packets to hide traffic timing ({@code shaping=} overrides it). */
 public enum DecoyMode {
     /** Decoy packets at random moments (the default). */
     RANDOM,

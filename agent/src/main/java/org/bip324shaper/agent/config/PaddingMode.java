@@ -1,6 +1,6 @@
 package org.bip324shaper.agent.config;
 
-/** Whether the v2 transport pads packets to hide message sizes; used once the BIP-324 upstream is wired in. */
+/** Whether the v2 transport pads packets to hide message sizes ({@code shaping=} overrides it). */
 public enum PaddingMode {
     /** Random padding lengths (the default). */
     RANDOM,

@@ -75,9 +75,9 @@ class AgentCliTest {
             TestV2Node.Connection connection = node.nextConnection(WAIT);
             assertNotNull(connection);
             String text = out();
-            assertTrue(text.contains("transport:   v2\n"), text);
-            assertTrue(text.contains("session id:  " + connection.sessionIdHex() + "\n"), text);
-            assertTrue(text.contains("user agent:  " + TestV2Node.USER_AGENT + "\n"), text);
+            assertTrue(text.contains("transport:    v2\n"), text);
+            assertTrue(text.contains("session id:   " + connection.sessionIdHex() + "\n"), text);
+            assertTrue(text.contains("user agent:   " + TestV2Node.USER_AGENT + "\n"), text);
             assertTrue(text.contains("start height: " + TestV2Node.START_HEIGHT + "\n"), text);
             // the node got a version with our user agent, then our verack
             NetworkMessage version = message(connection.nextContents(WAIT));
@@ -93,9 +93,9 @@ class AgentCliTest {
             int code = run("probe", "127.0.0.1:" + node.address().getPort(), "--network", "regtest");
             assertEquals(AgentCli.V1_ONLY, code, out() + err());
             String text = out();
-            assertTrue(text.contains("transport:   v1-only (v2 attempt dropped: peer "), text);
-            assertTrue(text.contains("session id:  -\n"), text);
-            assertTrue(text.contains("user agent:  " + V1OnlyNode.USER_AGENT + "\n"), text);
+            assertTrue(text.contains("transport:    v1-only (v2 attempt dropped: peer "), text);
+            assertTrue(text.contains("session id:   -\n"), text);
+            assertTrue(text.contains("user agent:   " + V1OnlyNode.USER_AGENT + "\n"), text);
             assertTrue(text.contains("start height: " + V1OnlyNode.START_HEIGHT + "\n"), text);
             assertEquals(1, node.foreignOpenings());
             assertEquals(1, node.v1Connections());

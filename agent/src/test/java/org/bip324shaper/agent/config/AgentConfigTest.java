@@ -28,6 +28,15 @@ class AgentConfigTest {
         assertThrows(UnsupportedOperationException.class, () -> config.ports().add(1));
     }
 
+    @Test
+    void aShapingOverrideMustBeAValidSpec() {
+        assertTrue(AgentConfig.defaults().withShaping("balanced").shaping().isPresent());
+        assertThrows(IllegalArgumentException.class, () -> AgentConfig.defaults().withShaping("fastest"));
+        assertThrows(IllegalArgumentException.class, () -> AgentConfig.defaults().withShaping(" "));
+        assertThrows(IllegalArgumentException.class,
+                () -> AgentConfig.defaults().withShaping("ticker:min=1s;max=2s"), "';' is the agent-argument form");
+    }
+
     private static AgentConfig config(Set<Integer> ports) {
         return new AgentConfig(PaddingMode.RANDOM, DecoyMode.RANDOM, new TreeSet<>(ports), false, false,
                 LogLevel.INFO);

@@ -54,6 +54,12 @@ public final class V2WalletMain {
             int agentLength = theirVersion[80];
             String agent = new String(theirVersion, 81, agentLength, StandardCharsets.US_ASCII);
             int height = ByteBuffer.wrap(theirVersion, 81 + agentLength, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            // end as the echo cases do: our end of stream, then the bridge's. The bridge logs its close line
+            // before it closes our socket, so the line is out before this JVM exits (daemon threads die with it)
+            channel.shutdownOutput();
+            while (channel.read(ByteBuffer.allocate(4096)) >= 0) {
+                // whatever the node still had in flight
+            }
             InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
             System.out.println("WALLET remote=" + remote.getAddress().getHostAddress() + ":" + remote.getPort()
                     + " ua=" + agent + " height=" + height + " pong="

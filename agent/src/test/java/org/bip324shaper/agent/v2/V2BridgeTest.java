@@ -43,8 +43,11 @@ class V2BridgeTest {
 
     private static final Network NET = Network.REGTEST;
     private static final Duration WAIT = Duration.ofSeconds(10);
-    /** Short, so the fallback tests do not wait 2 s each; the real value is tested by the end-to-end test. */
-    private static final Duration V2_TIMEOUT = Duration.ofMillis(500);
+    /**
+     * For the tests that wait for a v2 timeout to pass: short, so they do not wait 2 s each. The others use the
+     * real 2 s, so that a loaded machine cannot turn a slow answer into a fallback.
+     */
+    private static final Duration SHORT_V2_TIMEOUT = Duration.ofMillis(500);
     private static final Random RANDOM = new Random(324);
 
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -63,8 +66,12 @@ class V2BridgeTest {
     }
 
     private BridgeHarness bridge(String agentArgs) {
+        return bridge(agentArgs, V2UpstreamConnector.DEFAULT_V2_TIMEOUT);
+    }
+
+    private BridgeHarness bridge(String agentArgs, Duration v2Timeout) {
         AgentConfig config = AgentConfigParser.parse(agentArgs, java.util.Map.of(), java.util.Map.of()).config();
-        return track(new BridgeHarness(log -> new V2UpstreamConnector(config, V2_TIMEOUT, v1OnlyPeers, log)));
+        return track(new BridgeHarness(log -> new V2UpstreamConnector(config, v2Timeout, v1OnlyPeers, log)));
     }
 
     private static byte[] randomBytes(int n) {
@@ -248,7 +255,7 @@ class V2BridgeTest {
     @Test
     void aPeerSilentToV2FallsBackAfterTheTimeout() throws Exception {
         V1OnlyNode node = track(new V1OnlyNode(NET, V1OnlyNode.OnForeignInput.IGNORE));
-        BridgeHarness bridge = bridge("");
+        BridgeHarness bridge = bridge("", SHORT_V2_TIMEOUT);
         byte[] version = frame("version", versionPayload());
         try (Socket wallet = bridge.wallet(node.address())) {
             wallet.getOutputStream().write(version);
@@ -347,14 +354,39 @@ class V2BridgeTest {
     }
 
     @Test
+    void aMalformedMessageFromThePeerClosesBothSides() throws Exception {
+        TestV2Node node = track(new TestV2Node(NET));
+        BridgeHarness bridge = bridge("");
+        try (Socket wallet = bridge.wallet(node.address())) {
+            wallet.getOutputStream().write(frame("version", versionPayload()));
+            InputStream in = wallet.getInputStream();
+            readUntil(in, "verack");
+            TestV2Node.Connection connection = node.nextConnection(WAIT);
+            connection.writeContents(new byte[] {0, 'p', 'i', 'n', 'g'}); // long form cut short: no v1 frame for it
+            assertEquals(-1, in.read(), "the wallet's connection must be closed");
+            assertTrue(connection.awaitEnd(WAIT), "the peer connection must be closed");
+        }
+        bridge.awaitLog("bad data from the peer 127.0.0.1:" + node.port()
+                + ", closing both sides: MalformedMessageException: v2 long message type needs 13 bytes");
+        bridge.assertNoAgentThreadsLeft(WAIT);
+    }
+
+    @Test
     void aPeerOnAnotherNetworkFailsTheHandshakeCleanly() throws Exception {
         TestV2Node node = track(new TestV2Node(Network.MAINNET));
-        BridgeHarness bridge = bridge("");
+        BridgeHarness bridge = bridge("", SHORT_V2_TIMEOUT);
         try (Socket wallet = bridge.wallet(node.address())) {
             wallet.getOutputStream().write(frame("version", versionPayload()));
             assertEquals(-1, wallet.getInputStream().read());
         }
-        bridge.awaitLog("v2 handshake: the peer sent its key but did not finish within 500 ms");
+        // either we give up waiting for a terminator we cannot find, or the node does first (our garbage, decoys
+        // and terminator can be longer than the 4095 + 16 bytes it scans): an error after the key, never a fallback
+        String log = bridge.awaitLog("could not open the upstream to 127.0.0.1:" + node.port()
+                + ": IOException: v2 handshake");
+        assertTrue(log.contains("v2 handshake: the peer sent its key but did not finish within 500 ms")
+                || log.contains("v2 handshake failed after the peer's key arrived: EOFException"), log);
+        assertFalse(log.contains("transport=v1"), log);
+        assertFalse(v1OnlyPeers.isV1Only(node.address()));
         assertTrue(node.server().awaitAllFinished(WAIT));
         bridge.assertNoAgentThreadsLeft(WAIT);
     }
@@ -407,19 +439,46 @@ class V2BridgeTest {
     }
 
     @Test
-    void manyConnectionsLeaveNoThreadsBehind() throws Exception {
+    void manyConnectionsLeaveNoThreadsOrSocketsBehind() throws Exception {
         TestV2Node node = track(new TestV2Node(NET));
         BridgeHarness bridge = bridge("padding=random,decoy=random");
+        roundTrip(bridge, node); // starts the bridge and loads what a connection needs, before counting
+        assertTrue(node.server().awaitAllFinished(WAIT));
+        long descriptorsBefore = openDescriptors();
         for (int i = 0; i < 20; i++) {
-            try (Socket wallet = bridge.wallet(node.address())) {
-                byte[] nonce = randomBytes(8);
-                wallet.getOutputStream().write(concat(frame("version", versionPayload()), frame("ping", nonce)));
-                assertArrayEquals(frame("pong", nonce), readUntil(wallet.getInputStream(), "pong"));
-            }
+            roundTrip(bridge, node);
         }
         bridge.assertNoAgentThreadsLeft(WAIT);
         assertTrue(node.server().awaitAllFinished(WAIT), "every peer connection must be closed");
-        assertEquals(20, node.server().accepted());
+        assertEquals(21, node.server().accepted());
+        if (descriptorsBefore >= 0) {
+            // a leaked connection would hold at least two sockets (bridge side of the wallet's, and the peer's)
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (openDescriptors() > descriptorsBefore + 5 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(openDescriptors() <= descriptorsBefore + 5,
+                    "file descriptors grew from " + descriptorsBefore + " to " + openDescriptors());
+        }
+    }
+
+    private void roundTrip(BridgeHarness bridge, TestV2Node node) throws IOException {
+        try (Socket wallet = bridge.wallet(node.address())) {
+            byte[] nonce = randomBytes(8);
+            wallet.getOutputStream().write(concat(frame("version", versionPayload()), frame("ping", nonce)));
+            assertArrayEquals(frame("pong", nonce), readUntil(wallet.getInputStream(), "pong"));
+        }
+    }
+
+    /** Open file descriptors of this process (Linux), or -1 where that cannot be seen. */
+    private static long openDescriptors() throws IOException {
+        java.nio.file.Path fds = java.nio.file.Path.of("/proc/self/fd");
+        if (!java.nio.file.Files.isDirectory(fds)) {
+            return -1;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> list = java.nio.file.Files.list(fds)) {
+            return list.count();
+        }
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
