@@ -1,5 +1,7 @@
 package org.bip324shaper.agent.config;
 
+import java.nio.file.Path;
+
 import java.util.Collections;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,7 +25,7 @@ import org.bip324shaper.core.shaping.ShapingStrategies;
  * @param logLevel  stderr verbosity
  */
 public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String> shaping, SortedSet<Integer> ports,
-                          boolean loopback, boolean requireV2, LogLevel logLevel) {
+                          boolean loopback, boolean requireV2, LogLevel logLevel, Optional<Path> traceDir) {
 
     /** The P2P ports of mainnet, testnet3, testnet4, signet and regtest. */
     public static final SortedSet<Integer> DEFAULT_PORTS =
@@ -40,6 +42,7 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String>
             ShapingStrategies.parse(shaping.get()); // throws IllegalArgumentException naming what is wrong
         }
         Objects.requireNonNull(logLevel, "logLevel");
+        Objects.requireNonNull(traceDir, "traceDir");
         Objects.requireNonNull(ports, "ports");
         if (ports.isEmpty()) {
             throw new IllegalArgumentException("at least one port is needed");
@@ -50,6 +53,12 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String>
             }
         }
         ports = Collections.unmodifiableSortedSet(new TreeSet<>(ports));
+    }
+
+    /** A configuration that records no traces. */
+    public AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String> shaping, SortedSet<Integer> ports,
+                       boolean loopback, boolean requireV2, LogLevel logLevel) {
+        this(padding, decoy, shaping, ports, loopback, requireV2, logLevel, Optional.empty());
     }
 
     /** A configuration without a shaping spec: {@code padding} and {@code decoy} decide. */
@@ -68,7 +77,12 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String>
      * @throws IllegalArgumentException if {@code spec} is not a preset or a valid strategy spec
      */
     public AgentConfig withShaping(String spec) {
-        return new AgentConfig(padding, decoy, Optional.of(spec), ports, loopback, requireV2, logLevel);
+        return new AgentConfig(padding, decoy, Optional.of(spec), ports, loopback, requireV2, logLevel, traceDir);
+    }
+
+    /** This configuration, writing connection traces into {@code dir}. */
+    public AgentConfig withTraceDir(Path dir) {
+        return new AgentConfig(padding, decoy, shaping, ports, loopback, requireV2, logLevel, Optional.of(dir));
     }
 
     public boolean interceptsPort(int port) {
@@ -84,7 +98,8 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String>
                 + "," + AgentOption.PORTS.key() + "=" + joinPorts(ports)
                 + "," + AgentOption.LOOPBACK.key() + "=" + loopback
                 + "," + AgentOption.REQUIRE_V2.key() + "=" + requireV2
-                + "," + AgentOption.LOG.key() + "=" + logLevel.id();
+                + "," + AgentOption.LOG.key() + "=" + logLevel.id()
+                + (traceDir.isPresent() ? "," + AgentOption.TRACE.key() + "=" + traceDir.get() : "");
     }
 
     static String joinPorts(SortedSet<Integer> ports) {

@@ -67,6 +67,7 @@ public final class AgentConfigParser {
         boolean requireV2 = defaults.requireV2();
         LogLevel logLevel = defaults.logLevel();
         Optional<String> shaping = defaults.shaping();
+        Optional<java.nio.file.Path> traceDir = defaults.traceDir();
         for (RawValue value : raw.values()) {
             if (value.option() == AgentOption.SHAPING) {
                 String problem = shapingProblem(value.text());
@@ -75,6 +76,18 @@ public final class AgentConfigParser {
                 } else {
                     problems.add("shaping: bad value '" + shorten(value.text()) + "' from " + value.source() + " ("
                             + problem + "); using padding and decoy instead");
+                }
+                continue;
+            }
+            if (value.option() == AgentOption.TRACE) {
+                String text = value.text().trim();
+                if (text.equalsIgnoreCase("off") || text.isEmpty()) {
+                    traceDir = Optional.empty();
+                } else if (text.length() > MAX_INPUT_CHARS || text.indexOf('\0') >= 0) {
+                    problems.add("trace: bad value '" + shorten(text) + "' from " + value.source()
+                            + " (expected a directory); recording no traces");
+                } else {
+                    traceDir = Optional.of(java.nio.file.Path.of(text));
                 }
                 continue;
             }
@@ -95,7 +108,7 @@ public final class AgentConfigParser {
                 default: throw new AssertionError(value.option());
             }
         }
-        return new ParsedConfig(new AgentConfig(padding, decoy, shaping, ports, loopback, requireV2, logLevel),
+        return new ParsedConfig(new AgentConfig(padding, decoy, shaping, ports, loopback, requireV2, logLevel, traceDir),
                 problems);
     }
 
@@ -134,7 +147,7 @@ public final class AgentConfigParser {
             case LOOPBACK:
             case REQUIRE_V2: return parseBoolean(text);
             case LOG: return LogLevel.fromId(text).orElse(null);
-            default: throw new AssertionError(value.option()); // SHAPING is handled by the caller
+            default: throw new AssertionError(value.option()); // SHAPING and TRACE are handled by the caller
         }
     }
 

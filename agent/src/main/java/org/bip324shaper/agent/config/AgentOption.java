@@ -25,7 +25,10 @@ public enum AgentOption {
             "also intercept loopback destinations (off by default: bitcoinj probes 127.0.0.1:8333 for a local node)"),
     REQUIRE_V2("require-v2", "true|false", "false",
             "refuse intercepted connections that cannot use the v2 transport instead of relaying them as v1"),
-    LOG("log", "off|error|warn|info|debug", "info", "how much the agent prints to stderr");
+    LOG("log", "off|error|warn|info|debug", "info", "how much the agent prints to stderr"),
+    TRACE("trace", "DIR", "off",
+            "write one trace file per v2 connection into DIR for the shape evaluation: times, directions and sizes"
+                    + " of writes, message types and lengths; never contents or keys");
 
     private final String key;
     private final String syntax;

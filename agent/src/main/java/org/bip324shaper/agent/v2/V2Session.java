@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.bip324shaper.agent.bridge.UpstreamSession;
 import org.bip324shaper.core.HandshakeStateException;
 import org.bip324shaper.core.Network;
+import org.bip324shaper.core.trace.TraceRecorder;
 import org.bip324shaper.core.message.NetworkMessage;
 import org.bip324shaper.core.message.V1FrameDecoder;
 import org.bip324shaper.core.message.V1FrameEncoder;
@@ -32,8 +33,11 @@ final class V2Session implements UpstreamSession {
     private final WalletToPeer toPeer;
     private final PeerToWallet fromPeer;
 
-    V2Session(ShapedProtocol protocol, Network network) {
+    private final TraceRecorder recorder;
+
+    V2Session(ShapedProtocol protocol, Network network, TraceRecorder recorder) {
         this.protocol = Objects.requireNonNull(protocol, "protocol");
+        this.recorder = Objects.requireNonNull(recorder, "recorder");
         // taken now: closing the protocol zeroes the id with the keys, and the close log line comes after that
         this.sessionIdHex = protocol.sessionIdHex();
         this.toPeer = new WalletToPeer(protocol, new V1FrameDecoder(network));
@@ -67,7 +71,11 @@ final class V2Session implements UpstreamSession {
 
     @Override
     public void close() throws IOException {
-        protocol.close();
+        try {
+            protocol.close();
+        } finally {
+            recorder.close(); // writes the trace file, if one is recorded
+        }
     }
 
     /**

@@ -12,6 +12,8 @@ import org.bip324shaper.agent.bridge.UpstreamRequest;
 import org.bip324shaper.agent.bridge.UpstreamSession;
 import org.bip324shaper.agent.bridge.V1PassthroughConnector;
 import org.bip324shaper.agent.config.AgentConfig;
+import org.bip324shaper.core.trace.FileTraceRecorder;
+import org.bip324shaper.core.trace.TraceRecorder;
 import org.bip324shaper.agent.log.AgentLog;
 import org.bip324shaper.agent.log.LogFormat;
 import org.bip324shaper.core.Network;
@@ -59,6 +61,15 @@ public final class V2UpstreamConnector implements UpstreamConnector {
         this.log = Objects.requireNonNull(log, "log");
     }
 
+    /** A file recorder for this connection when {@code trace=DIR} is set; written when the connection ends. */
+    private TraceRecorder openTrace(UpstreamRequest request) {
+        if (config.traceDir().isEmpty()) {
+            return TraceRecorder.NONE;
+        }
+        String label = "bip324-" + ProcessHandle.current().pid() + "-" + request.connectionId();
+        return new FileTraceRecorder(config.traceDir().get().resolve(label + ".trace"), label);
+    }
+
     @Override
     public UpstreamSession open(UpstreamRequest request, PeerDialer dialer) throws IOException {
         InetSocketAddress peer = request.peer();
@@ -76,19 +87,23 @@ public final class V2UpstreamConnector implements UpstreamConnector {
                     + v1OnlyPeers.memory().toMinutes() + " min: v1 without retrying").open(request, dialer);
         }
         Socket socket = dialer.dial(peer);
+        TraceRecorder recorder = openTrace(request);
         V2HandshakeAttempt.Outcome outcome;
         try {
-            outcome = V2HandshakeAttempt.attempt(socket, network, trafficConfig(), v2Timeout);
+            outcome = V2HandshakeAttempt.attempt(socket, network, trafficConfig(), v2Timeout, recorder);
         } catch (SocketTimeoutException e) {
+            recorder.close();
             throw new IOException("v2 handshake: the peer sent its key but did not finish within "
                     + v2Timeout.toMillis() + " ms (a peer on another network never finds our garbage terminator)",
                     e);
         } catch (IOException e) {
+            recorder.close();
             throw new IOException("v2 handshake failed after the peer's key arrived: " + describe(e), e);
         }
         if (outcome instanceof V2HandshakeAttempt.Established established) {
-            return new V2Session(established.protocol(), network);
+            return new V2Session(established.protocol(), network, recorder);
         }
+        recorder.close();
         String reason = ((V2HandshakeAttempt.Dropped) outcome).reason();
         if (config.requireV2()) {
             throw new IOException("require-v2=true and the v2 attempt was dropped (" + reason + ")");

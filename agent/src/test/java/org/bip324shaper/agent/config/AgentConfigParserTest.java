@@ -56,6 +56,19 @@ class AgentConfigParserTest {
     }
 
     @Test
+    void traceDirectoryIsOffByDefaultAndRoundTrips() {
+        assertEquals(java.util.Optional.empty(), AgentConfig.defaults().traceDir());
+        ParsedConfig parsed = args("trace=/tmp/bip324-traces,padding=off");
+        assertEquals(List.of(), parsed.problems());
+        assertEquals(java.util.Optional.of(java.nio.file.Path.of("/tmp/bip324-traces")), parsed.config().traceDir());
+        assertEquals(parsed.config(), args(parsed.config().toAgentArgs()).config());
+        assertEquals(java.util.Optional.empty(), args("trace=off").config().traceDir());
+        ParsedConfig bad = AgentConfigParser.parse(null, java.util.Map.of("bip324.trace", "x\0y"), java.util.Map.of());
+        assertEquals(java.util.Optional.empty(), bad.config().traceDir());
+        assertTrue(bad.problems().get(0).startsWith("trace: bad value"), bad.problems().toString());
+    }
+
+    @Test
     void keysAndEnumValuesIgnoreCase() {
         ParsedConfig parsed = args("PADDING=Off,Log=WARN,LoopBack=TRUE");
         assertEquals(List.of(), parsed.problems());
@@ -196,7 +209,7 @@ class AgentConfigParserTest {
     void optionNamesFollowOneScheme() {
         assertEquals("bip324.require-v2", AgentOption.REQUIRE_V2.systemProperty());
         assertEquals("BIP324_REQUIRE_V2", AgentOption.REQUIRE_V2.environmentVariable());
-        assertEquals(Set.of("padding", "decoy", "shaping", "ports", "loopback", "require-v2", "log"),
+        assertEquals(Set.of("padding", "decoy", "shaping", "ports", "loopback", "require-v2", "log", "trace"),
                 java.util.Arrays.stream(AgentOption.values()).map(AgentOption::key)
                         .collect(java.util.stream.Collectors.toSet()));
     }

@@ -147,6 +147,50 @@ class V2BridgeTest {
     }
 
     @Test
+    void traceOptionWritesOneShapeTraceFilePerConnectionWithoutContents(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        TestV2Node node = track(new TestV2Node(NET));
+        BridgeHarness bridge = bridge("padding=random,decoy=off,trace=" + dir);
+        byte[] ping = randomBytes(8);
+        try (Socket wallet = bridge.wallet(node.address())) {
+            wallet.getOutputStream().write(frame("version", versionPayload()));
+            wallet.getOutputStream().write(frame("ping", ping));
+            wallet.getOutputStream().flush();
+            TestV2Node.Connection connection = node.nextConnection(WAIT);
+            assertNotNull(connection, bridge.log());
+            assertNotNull(connection.nextContents(WAIT));
+            assertNotNull(connection.nextContents(WAIT));
+        }
+        java.nio.file.Path file = null;
+        for (long end = System.nanoTime() + WAIT.toNanos(); file == null && System.nanoTime() < end; ) {
+            try (var files = java.nio.file.Files.list(dir)) {
+                file = files.filter(f -> f.toString().endsWith(".trace")).findFirst().orElse(null);
+            }
+            if (file == null) {
+                Thread.sleep(20);
+            }
+        }
+        assertNotNull(file, "no trace file in " + dir + "\n" + bridge.log());
+        org.bip324shaper.core.trace.ConnectionTrace trace = null;
+        for (long end = System.nanoTime() + WAIT.toNanos(); trace == null && System.nanoTime() < end; ) {
+            try {
+                trace = org.bip324shaper.core.trace.TraceFiles.read(file);
+            } catch (java.io.IOException | RuntimeException stillBeingWritten) {
+                Thread.sleep(20);
+            }
+        }
+        assertNotNull(trace, "trace file never became readable");
+        List<String> sentTypes = trace.messages(org.bip324shaper.core.trace.Direction.OUTBOUND).stream()
+                .map(org.bip324shaper.core.trace.GenuineMessage::type).toList();
+        assertEquals(List.of("version", "ping"), sentTypes);
+        // With RANDOM padding every genuine write also carries a decoy: no write has the bare ping size (8 + 21).
+        assertTrue(trace.writes(org.bip324shaper.core.trace.Direction.OUTBOUND).stream()
+                .noneMatch(w -> w.bytes() == 29), trace.writes().toString());
+        String text = java.nio.file.Files.readString(file);
+        assertFalse(text.contains(org.bip324shaper.core.Hex.encode(ping)), "a trace must never hold contents");
+    }
+
+    @Test
     void peerPacketsReachTheWalletAsTheExactV1Frames() throws Exception {
         TestV2Node node = track(new TestV2Node(NET));
         BridgeHarness bridge = bridge("padding=off,decoy=off");
