@@ -334,6 +334,7 @@ public final class ShapedProtocol implements Closeable {
         if (closed) {
             return;
         }
+        flushHeldBeforeClose();
         closed = true;
         wakeDecoys();
         try {
@@ -349,6 +350,36 @@ public final class ShapedProtocol implements Closeable {
                 }
             }
             engine.close();
+        }
+    }
+
+    /**
+     * A queueing strategy may still hold packets the application wrote: send them before closing. Best effort and
+     * bounded: a peer that stopped reading cannot make close() hang (the transport is closed after 1 s, which ends
+     * the write).
+     */
+    private void flushHeldBeforeClose() {
+        if (writeFailure != null || engine.heldPackets() == 0) {
+            return;
+        }
+        Thread flusher = new Thread(() -> {
+            writeLock.lock();
+            try {
+                if (engine.releaseHeldForClose() > 0) {
+                    flushWrites();
+                }
+            } catch (IOException | RuntimeException ignored) {
+                // closing anyway
+            } finally {
+                writeLock.unlock();
+            }
+        }, "bip324-close-flush-" + THREAD_IDS.incrementAndGet());
+        flusher.setDaemon(true);
+        flusher.start();
+        try {
+            flusher.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

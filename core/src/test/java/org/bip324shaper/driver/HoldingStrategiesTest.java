@@ -104,6 +104,24 @@ class HoldingStrategiesTest {
     }
 
     @Test
+    void blockingCloseSendsWhatTheTickerStillHolds() {
+        TrafficConfig slowTicker = ShapingStrategies.parse("ticker:sizes=80/160/320,min=5s,max=6s");
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            try (Pair pair = loopback.connect(Kind.BLOCKING, Kind.BLOCKING, slowTicker)) {
+                ShapedProtocol sender = ((Endpoint.Blocking) pair.initiator()).p;
+                NetworkMessage ping = new NetworkMessage("ping", new byte[8]);
+                sender.write(ping);
+                assertEquals(0, sender.stats().snapshot().written().genuinePackets(),
+                        "the ticker holds the packet for seconds");
+                long start = System.nanoTime();
+                sender.close(); // must not drop the held ping, and must not wait for the tick
+                assertTrue(System.nanoTime() - start < 2_000_000_000L, "close waited for the ticker");
+                assertEquals(ping, pair.responder().receive());
+            }
+        });
+    }
+
+    @Test
     void asyncWriteOfAHeldPacketCompletesOnlyWhenItsTickWroteIt() {
         TrafficConfig slowTicker = ShapingStrategies.parse("ticker:sizes=80/160/320,min=300ms,max=400ms");
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {

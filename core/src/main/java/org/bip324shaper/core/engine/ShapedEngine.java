@@ -310,6 +310,24 @@ public final class ShapedEngine {
         }
     }
 
+    /**
+     * For an orderly close: puts every genuine packet the shaper still holds (a ticker's queue) into one last write,
+     * without asking the shaper, so that closing never silently drops what the application sent. Returns how many
+     * packets were released; afterwards only {@link #pollWrite()} and {@link #close()} make sense.
+     */
+    public int releaseHeldForClose() {
+        synchronized (outLock) {
+            if (session == null || failed || closed || heldGenuine.isEmpty()) {
+                return 0;
+            }
+            int n = heldGenuine.size();
+            WireItem[] items = new WireItem[n];
+            java.util.Arrays.fill(items, WireItem.GENUINE);
+            emit(Flush.of(items));
+            return n;
+        }
+    }
+
     /** Bytes waiting in {@link #pollWrite()}: a driver's measure of back-pressure. */
     public long pendingWriteBytes() {
         synchronized (outLock) {
