@@ -102,10 +102,11 @@ final class JdkChaCha20Poly1305 implements ChaCha20Poly1305Aead {
             throw new AuthenticationException("ciphertext shorter than its tag");
         }
         try {
+            SecretKey k = requireKey();
             if (haveLastNonce && Arrays.equals(nonce, lastNonce)) {
-                init(Cipher.DECRYPT_MODE, key, otherThan(nonce));
+                init(Cipher.DECRYPT_MODE, k, otherThan(nonce));
             }
-            init(Cipher.DECRYPT_MODE, requireKey(), nonce);
+            init(Cipher.DECRYPT_MODE, k, nonce);
             if (aad.length > 0) {
                 cipher.updateAAD(aad);
             }
