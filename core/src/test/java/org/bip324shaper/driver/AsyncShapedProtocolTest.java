@@ -20,24 +20,14 @@ import org.bip324shaper.core.shaping.RandomDecoys;
 import org.bip324shaper.core.shaping.TrafficConfig;
 import org.bip324shaper.driver.Loopback.Kind;
 import org.bip324shaper.driver.Loopback.Pair;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What only the asynchronous driver promises: queued reads, no recursion, no thread per connection, its timer. */
 class AsyncShapedProtocolTest {
     private static final Duration LIMIT = Duration.ofSeconds(20);
-    private static Loopback loopback;
-
-    @BeforeAll
-    static void start() throws Exception {
-        loopback = new Loopback();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        loopback.close();
-    }
+    @RegisterExtension
+    static final Loopback loopback = Loopback.perTestClass();
 
     private static AsyncShapedProtocol async(Endpoint e) {
         return ((Endpoint.Async) e).p;

@@ -22,8 +22,7 @@ import org.bip324shaper.core.shaping.TrafficConfig;
 import org.bip324shaper.core.shaping.TrafficStats;
 import org.bip324shaper.driver.Loopback.Kind;
 import org.bip324shaper.driver.Loopback.Pair;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -43,17 +42,8 @@ class CrossDriverExchangeTest {
     /** Quick background decoys: a decoy on every 2 ms tick, none before the version packet. */
     private static final DecoyStrategy QUICK_DECOYS = new RandomDecoys(Duration.ofMillis(2), 1.0, 1, 256, 0);
 
-    private static Loopback loopback;
-
-    @BeforeAll
-    static void start() throws Exception {
-        loopback = new Loopback();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        loopback.close();
-    }
+    @RegisterExtension
+    static final Loopback loopback = Loopback.perTestClass();
 
     static Stream<Arguments> pairingsAndShapes() {
         List<Arguments> all = new ArrayList<>();
@@ -170,7 +160,7 @@ class CrossDriverExchangeTest {
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @MethodSource("pairings")
+    @MethodSource("org.bip324shaper.driver.Loopback#pairings")
     void rawContentsRoundTripAndUnknownIdsAreSkipped(Kind initiatorKind, Kind responderKind) throws Exception {
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
             try (Pair pair = loopback.connect(initiatorKind, responderKind, TrafficConfig.DEFAULT)) {
@@ -199,16 +189,6 @@ class CrossDriverExchangeTest {
                 assertThrows(MalformedMessageException.class, () -> pair.initiator().receive());
             }
         });
-    }
-
-    static Stream<Arguments> pairings() {
-        List<Arguments> all = new ArrayList<>();
-        for (Kind initiator : Kind.values()) {
-            for (Kind responder : Kind.values()) {
-                all.add(Arguments.of(initiator, responder));
-            }
-        }
-        return all.stream();
     }
 
     @ParameterizedTest

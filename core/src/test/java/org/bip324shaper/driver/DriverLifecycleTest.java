@@ -34,9 +34,8 @@ import org.bip324shaper.core.shaping.RandomDecoys;
 import org.bip324shaper.core.shaping.TrafficConfig;
 import org.bip324shaper.driver.Loopback.Kind;
 import org.bip324shaper.driver.Loopback.Pair;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -47,17 +46,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 class DriverLifecycleTest {
     private static final Duration LIMIT = Duration.ofSeconds(15);
     private static final NetworkMessage PING = new NetworkMessage("ping", new byte[8]);
-    private static Loopback loopback;
-
-    @BeforeAll
-    static void start() throws Exception {
-        loopback = new Loopback();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        loopback.close();
-    }
+    @RegisterExtension
+    static final Loopback loopback = Loopback.perTestClass();
 
     // --- close -------------------------------------------------------------------------------------------------
 

@@ -11,17 +11,14 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 import org.bip324shaper.core.message.NetworkMessage;
 import org.bip324shaper.core.shaping.ShapingStrategies;
 import org.bip324shaper.core.shaping.TrafficConfig;
 import org.bip324shaper.driver.Loopback.Kind;
 import org.bip324shaper.driver.Loopback.Pair;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -37,24 +34,11 @@ class HoldingStrategiesTest {
             + "max-per-hour=1048576,default=2048@0ms"
             + "+handshake:garbage=0..4095,decoys=0..2,decoy-length=1..64");
     private static final NetworkMessage END = new NetworkMessage("end-of-test", new byte[0]);
-    private static Loopback loopback;
-
-    @BeforeAll
-    static void start() throws Exception {
-        loopback = new Loopback();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        loopback.close();
-    }
-
-    static Stream<Arguments> pairings() {
-        return CrossDriverExchangeTest.pairings();
-    }
+    @RegisterExtension
+    static final Loopback loopback = Loopback.perTestClass();
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @MethodSource("pairings")
+    @MethodSource("org.bip324shaper.driver.Loopback#pairings")
     void heldAndCutMessagesArriveOnceInOrderBothWays(Kind initiatorKind, Kind responderKind) {
         long seed = new Random().nextLong();
         List<NetworkMessage> toResponder = messages(new Random(seed));

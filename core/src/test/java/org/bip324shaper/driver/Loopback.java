@@ -1,6 +1,7 @@
 package org.bip324shaper.driver;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -14,15 +15,21 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.handshake.Role;
 import org.bip324shaper.core.shaping.TrafficConfig;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * Real loopback connections between drivers of either kind, on 127.0.0.1 port 0. Owns a small channel group and a
- * pool for blocking handshakes; {@link #close()} ends both, so tests can check that no thread is left.
+ * pool for blocking handshakes; {@link #close()} ends both, so tests can check that no thread is left. A test class
+ * shares one through {@code @RegisterExtension static final Loopback loopback = Loopback.perTestClass();}, which
+ * closes it after the class's last test.
  */
-final class Loopback implements AutoCloseable {
+final class Loopback implements AutoCloseable, AfterAllCallback {
     static final InetAddress LOCALHOST = InetAddress.getLoopbackAddress();
 
     enum Kind { BLOCKING, ASYNC }
@@ -44,6 +51,26 @@ final class Loopback implements AutoCloseable {
     Loopback() throws IOException {
         group = AsynchronousChannelGroup.withFixedThreadPool(2, named("test-aio-"));
         pool = Executors.newCachedThreadPool(named("test-io-"));
+    }
+
+    /** One loopback for a whole test class; as a registered extension it is closed after the class's last test. */
+    static Loopback perTestClass() {
+        try {
+            return new Loopback();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Every (initiator kind, responder kind) pairing, as parameterized-test arguments. */
+    static Stream<Arguments> pairings() {
+        return Stream.of(Kind.values())
+                .flatMap(initiator -> Stream.of(Kind.values()).map(responder -> Arguments.of(initiator, responder)));
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        close();
     }
 
     static ThreadFactory named(String prefix) {

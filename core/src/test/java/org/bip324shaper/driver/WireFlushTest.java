@@ -25,8 +25,7 @@ import org.bip324shaper.core.shaping.TrafficConfig;
 import org.bip324shaper.core.trace.Direction;
 import org.bip324shaper.core.trace.TraceRecorder;
 import org.bip324shaper.driver.Loopback.Kind;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -39,17 +38,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class WireFlushTest {
     private static final int MESSAGES = 12;
-    private static Loopback loopback;
-
-    @BeforeAll
-    static void start() throws Exception {
-        loopback = new Loopback();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        loopback.close();
-    }
+    @RegisterExtension
+    static final Loopback loopback = Loopback.perTestClass();
 
     static List<Arguments> cases() {
         List<Arguments> all = new ArrayList<>();

@@ -184,22 +184,10 @@ public class DriverLatencyBenchmark {
 
     @TearDown(Level.Trial)
     public void close() throws Exception {
-        if (plain != null) {
-            plain[0].close();
-            plain[1].close();
-        }
-        if (blocking != null) {
-            blocking[0].close();
-            blocking[1].close();
-        }
-        if (async != null) {
-            async[0].close();
-            async[1].close();
-        }
-        if (plainAsync != null) {
-            plainAsync[0].close();
-            plainAsync[1].close();
-        }
+        LoopbackLinks.closeBoth(plain);
+        LoopbackLinks.closeBoth(blocking);
+        LoopbackLinks.closeBoth(async);
+        LoopbackLinks.closeBoth(plainAsync);
         if (group != null) {
             group.shutdownNow();
         }

@@ -161,17 +161,10 @@ public class DriverThroughputBenchmark {
             engines[0].close();
             engines[1].close();
         }
-        if (plain != null) {
-            plain[0].close();
-            plain[1].close();
-        }
-        if (blocking != null) {
-            blocking[0].close();
-            blocking[1].close();
-        }
-        if (async != null) {
-            async[0].close();
-            async[1].close();
+        LoopbackLinks.closeBoth(plain);
+        LoopbackLinks.closeBoth(blocking);
+        LoopbackLinks.closeBoth(async);
+        if (group != null) {
             group.shutdownNow();
         }
     }

@@ -93,6 +93,14 @@ final class LoopbackLinks {
         }
     }
 
+    /** Closes both ends of a pair made here, if it was made (a trial sets up only its own transport). */
+    static void closeBoth(AutoCloseable[] pair) throws Exception {
+        if (pair != null) {
+            pair[0].close();
+            pair[1].close();
+        }
+    }
+
     static Thread daemon(String name, Runnable body) {
         Thread t = new Thread(body, name);
         t.setDaemon(true);
