@@ -144,6 +144,8 @@ public final class ShapedProtocol implements Closeable {
         } catch (Bip324Exception e) {
             protocolFailure = e;
             throw e;
+        } catch (IllegalStateException e) {
+            throw closedOr(e);
         } finally {
             readLock.unlock();
         }
@@ -162,9 +164,19 @@ public final class ShapedProtocol implements Closeable {
         } catch (Bip324Exception e) {
             protocolFailure = e;
             throw e;
+        } catch (IllegalStateException e) {
+            throw closedOr(e);
         } finally {
             readLock.unlock();
         }
+    }
+
+    /** A close() racing a read shows up as the engine refusing work: report it as the close it is. */
+    private RuntimeException closedOr(IllegalStateException e) throws EOFException {
+        if (closed) {
+            throw new EOFException("connection closed");
+        }
+        return e;
     }
 
     private void receiveMore() throws IOException {
