@@ -133,34 +133,29 @@ public final class ShapedProtocol implements Closeable {
 
     /** The next genuine message; blocks. Unknown short IDs are skipped. {@link EOFException} when the peer closed. */
     public NetworkMessage read() throws IOException {
-        readLock.lock();
-        try {
-            ensureNotFailed();
-            NetworkMessage m;
-            while ((m = engine.pollMessage()) == null) {
-                receiveMore();
-            }
-            return m;
-        } catch (Bip324Exception e) {
-            protocolFailure = e;
-            throw e;
-        } catch (IllegalStateException e) {
-            throw closedOr(e);
-        } finally {
-            readLock.unlock();
-        }
+        return readNext(engine::pollMessage);
     }
 
     /** The next genuine packet's raw contents (message type + payload); blocks. */
     public byte[] readContents() throws IOException {
+        return readNext(engine::pollContents);
+    }
+
+    /** One way of taking a delivered packet from the engine: as a message or as raw contents. */
+    private interface Poll<T> {
+        T next() throws Bip324Exception;
+    }
+
+    /** Reads from the peer until {@code poll} yields something; the one read loop behind both read methods. */
+    private <T> T readNext(Poll<T> poll) throws IOException {
         readLock.lock();
         try {
             ensureNotFailed();
-            byte[] c;
-            while ((c = engine.pollContents()) == null) {
+            T next;
+            while ((next = poll.next()) == null) {
                 receiveMore();
             }
-            return c;
+            return next;
         } catch (Bip324Exception e) {
             protocolFailure = e;
             throw e;
