@@ -24,6 +24,7 @@ import org.bip324shaper.core.HandshakeStateException;
 import org.bip324shaper.core.Hex;
 import org.bip324shaper.core.engine.Delivery;
 import org.bip324shaper.core.engine.OutboundWrite;
+import org.bip324shaper.core.engine.ReceiveStatus;
 import org.bip324shaper.core.engine.ShapedEngine;
 import org.bip324shaper.core.message.NetworkMessage;
 import org.bip324shaper.core.message.V2MessageCodec;
@@ -287,10 +288,9 @@ public final class AsyncShapedProtocol implements AutoCloseable {
     /** Feeds unread bytes to the handshake; true if it consumed some (it may then have something to send). */
     private boolean advanceHandshake() throws IOException {
         if (hasUnread()) {
-            int before = readBuffer.position();
-            engine.receive(readBuffer);
-            handshakeDone = engine.isEstablished();
-            return readBuffer.position() != before;
+            ReceiveStatus status = engine.receive(readBuffer);
+            handshakeDone = status.established();
+            return status.bytesConsumed() > 0;
         }
         if (peerClosed) {
             throw new EOFException("peer closed the connection during the BIP-324 handshake");
@@ -315,9 +315,8 @@ public final class AsyncShapedProtocol implements AutoCloseable {
                 continue;
             }
             if (hasUnread()) {
-                int before = readBuffer.position();
-                engine.receive(readBuffer);
-                if (readBuffer.position() == before) { // cannot happen with nothing buffered; never spin
+                ReceiveStatus status = engine.receive(readBuffer);
+                if (status.bytesConsumed() == 0 && status.messagesReady() == 0) { // the engine's contract; never spin
                     throw new IllegalStateException("engine took no bytes and produced no packet");
                 }
                 continue;

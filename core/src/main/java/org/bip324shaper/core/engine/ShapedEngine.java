@@ -152,17 +152,20 @@ public final class ShapedEngine {
      * Consumes bytes read from the peer: the handshake first, then packets. Returns once {@code src} is empty or one
      * genuine packet is ready in {@link #pollContents()}, so an application that stops polling stops the reading.
      * Decoys are verified, counted and dropped.
+     *
+     * @return what the call did: bytes consumed, messages ready, whether there is something to write
      */
-    public void receive(ByteBuffer src) throws Bip324Exception {
+    public ReceiveStatus receive(ByteBuffer src) throws Bip324Exception {
         synchronized (inLock) {
             requireUsable();
+            int start = src.position();
             try {
                 if (handshake != null) {
                     receiveHandshake(src);
                 }
                 Session s = session;
                 if (s == null) {
-                    return;
+                    return status(src.position() - start);
                 }
                 PacketDecoder decoder = s.decoder();
                 while (src.hasRemaining() && inbound.isEmpty()) {
@@ -185,11 +188,21 @@ public final class ShapedEngine {
                         recordMessage(lastReadNanos, Direction.INBOUND, p.contents());
                     }
                 }
+                return status(src.position() - start);
             } catch (Bip324Exception | RuntimeException e) {
                 failed = true;
                 throw e;
             }
         }
+    }
+
+    /** Caller holds inLock. */
+    private ReceiveStatus status(int consumed) {
+        boolean wantsWrite;
+        synchronized (outLock) {
+            wantsWrite = !writes.isEmpty();
+        }
+        return new ReceiveStatus(consumed, inbound.size(), wantsWrite, session != null);
     }
 
     /**
