@@ -114,6 +114,37 @@ class CloseDeliversTest {
     }
 
     @Test
+    void twoConcurrentClosesDrainOnceAndBothReturnClosed() {
+        TrafficConfig slowTicker = ShapingStrategies.parse("ticker:sizes=160/320/640,min=20s,max=30s");
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            try (Pair pair = loopback.connect(Kind.BLOCKING, Kind.BLOCKING,
+                    Loopback.options(Role.INITIATOR, slowTicker), Loopback.options(Role.RESPONDER, slowTicker))) {
+                ShapedProtocol sender = ((Endpoint.Blocking) pair.initiator()).p;
+                NetworkMessage ping = new NetworkMessage("ping", new byte[8]);
+                sender.write(ping); // held by the ticker for 20 s or more
+                Future<List<NetworkMessage>> received = loopback.pool.submit(() -> receiveUntilEnd(pair.responder()));
+                java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+                List<Future<Object>> closes = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    closes.add(loopback.pool.submit(() -> {
+                        start.await();
+                        sender.close();
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (Future<Object> c : closes) {
+                    c.get(10, TimeUnit.SECONDS);
+                    assertTrue(sender.isClosed());
+                }
+                assertEquals(List.of(ping), received.get(), "the held ping arrives exactly once");
+                assertEquals(Delivery.NONE, sender.undelivered());
+                assertEquals(1, sender.stats().snapshot().written().genuinePackets());
+            }
+        });
+    }
+
+    @Test
     void aPeerThatStopsReadingCannotHoldCloseBeyondTheLinger() {
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
             try (Pair pair = loopback.connect(Kind.ASYNC, Kind.BLOCKING,

@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.bip324shaper.core.handshake.Role;
 import org.bip324shaper.core.message.NetworkMessage;
 import org.bip324shaper.core.message.V2MessageCodec;
@@ -78,11 +79,11 @@ class WireFlushTest {
                         : Endpoint.of(AsyncShapedProtocol.handshake(loopback.openAsync(relayAddress), senderOptions)
                                 .get());
                 try (ShapedProtocol r = receiver.get(); sender) {
-                    Thread.sleep(50); // let the handshake's last write reach the relay on its own
+                    awaitRelayed(relayed, written.total()); // the handshake's last write reached the relay alone
                     for (NetworkMessage m : messages) {
                         sender.send(m);
                         sender.flush();
-                        Thread.sleep(25); // a gap, so that the relay reads each write alone
+                        awaitRelayed(relayed, written.total()); // so that the relay reads each write alone
                     }
                     for (NetworkMessage m : messages) {
                         assertEquals(m, r.read());
@@ -124,13 +125,30 @@ class WireFlushTest {
         return null;
     }
 
+    /** Waits (bounded) until the relay has read {@code bytes} bytes from the sender in all. */
+    private static void awaitRelayed(List<Integer> sizes, long bytes) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        synchronized (sizes) {
+            while (sizes.stream().mapToLong(Integer::longValue).sum() < bytes) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    throw new AssertionError("the relay read " + sizes + ", not " + bytes + " bytes");
+                }
+                sizes.wait(left);
+            }
+        }
+    }
+
     private static Void copy(InputStream in, OutputStream out, List<Integer> sizes) {
         byte[] buf = new byte[256 * 1024];
         try {
             int n;
             while ((n = in.read(buf)) > 0) {
                 if (sizes != null) {
-                    sizes.add(n);
+                    synchronized (sizes) {
+                        sizes.add(n);
+                        sizes.notifyAll();
+                    }
                 }
                 out.write(buf, 0, n);
                 out.flush();
@@ -154,6 +172,10 @@ class WireFlushTest {
             if (direction == Direction.OUTBOUND) {
                 sizes.add(bytes);
             }
+        }
+
+        synchronized long total() {
+            return sizes.stream().mapToLong(Integer::longValue).sum();
         }
 
         synchronized List<Integer> last(int n) {
