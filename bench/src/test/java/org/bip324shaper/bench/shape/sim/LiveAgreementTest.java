@@ -55,6 +55,7 @@ class LiveAgreementTest {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         CollectingTraceRecorder recorder = new CollectingTraceRecorder();
         TrafficStats.Snapshot stats;
+        ConnectionTrace trace;
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Future<ShapedProtocol> accepted = pool.submit(() -> {
                 Socket s = server.accept();
@@ -94,12 +95,14 @@ class LiveAgreementTest {
             peerReads.get(30, TimeUnit.SECONDS);
             ourReads.get(30, TimeUnit.SECONDS);
             stats = us.stats().snapshot();
+            // taken before the close, whose closing ping (the peer's receipt) the simulator does not model
+            trace = recorder.trace("live");
             us.close();
             peer.close();
         } finally {
             pool.shutdownNow();
         }
-        return new Live(recorder.trace("live"), stats);
+        return new Live(trace, stats);
     }
 
     private static Replay simulated(TrafficConfig ours) {
