@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.bip324shaper.it.bitcoind.Bitcoind;
 import org.bip324shaper.it.node.RegtestNode;
 import org.bip324shaper.it.node.Transport;
+import org.bip324shaper.it.proxy.PlainSocksForwarder;
 import org.bip324shaper.it.proxy.ProxyProcess;
 import org.bip324shaper.it.scenario.AgentConnectionLog;
 import org.bip324shaper.it.scenario.NodeBackend;
@@ -43,6 +44,30 @@ class ProxyIT {
                     .connectionLog(proxy::log)
                     .run();
             OwnNodeWalletIT.checkRun(run, backend.node(), Transport.V2);
+        }
+    }
+
+    /**
+     * {@code --upstream-socks}: the proxy dials the node through another SOCKS5 proxy (Tor's place), still v2 end to
+     * end; the upstream proxy sees the destination and the wallet's life completes.
+     */
+    @Test
+    @Timeout(300)
+    void chainedToAnUpstreamSocksProxyTheWalletStillTalksV2() throws Exception {
+        Path java = WalletJvm.javas().get(0);
+        try (NodeBackend backend = NodeBackend.start(RegtestNode.Options.defaults());
+             PlainSocksForwarder tor = new PlainSocksForwarder();
+             ProxyProcess proxy = ProxyProcess.start(java, WalletJvm.agentJar(),
+                     List.of("--upstream-socks", "127.0.0.1:" + tor.port()))) {
+            WalletRun run = new WalletScenario(backend, java, WalletMain.Client.BLOCKING)
+                    .route("socks=127.0.0.1:" + proxy.port())
+                    .connectionLog(proxy::log)
+                    .run();
+            OwnNodeWalletIT.checkRun(run, backend.node(), Transport.V2);
+            assertTrue(!tor.destinations().isEmpty()
+                    && tor.destinations().stream().allMatch(d -> d.equals("127.0.0.1:" + backend.p2pPort())),
+                    "every peer connection went through the upstream proxy: " + tor.destinations());
+            assertTrue(proxy.log().contains("peers dialed through 127.0.0.1:" + tor.port()), proxy.log());
         }
     }
 

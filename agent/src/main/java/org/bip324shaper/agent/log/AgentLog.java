@@ -2,8 +2,6 @@ package org.bip324shaper.agent.log;
 
 import java.io.PrintStream;
 import java.util.Objects;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * A deliberately tiny logger: one line per event, either {@code [bip324]}-prefixed on a stream (stderr in
@@ -20,11 +18,10 @@ public final class AgentLog {
     private final LogLevel threshold;
     private final PrintStream out;
     private final RateLimitedLines limit;
-    private final boolean jul;
-    /** Looked up on the first line, not in premain: java.util.logging initialises its LogManager then. */
-    private volatile Logger logger;
+    /** Null unless {@link LogSink#JUL}: java.util.logging stays unloaded otherwise (it is optional in a jlink image). */
+    private final JulLines jul;
 
-    private AgentLog(LogLevel threshold, PrintStream out, RateLimitedLines limit, boolean jul) {
+    private AgentLog(LogLevel threshold, PrintStream out, RateLimitedLines limit, JulLines jul) {
         this.threshold = Objects.requireNonNull(threshold, "threshold");
         this.out = out;
         this.limit = limit;
@@ -33,12 +30,12 @@ public final class AgentLog {
 
     /** Every line to {@code out}, unlimited (tests, command-line output). */
     public AgentLog(LogLevel threshold, PrintStream out) {
-        this(threshold, Objects.requireNonNull(out, "out"), null, false);
+        this(threshold, Objects.requireNonNull(out, "out"), null, null);
     }
 
     /** Lines to {@code out}, at most as many as {@code limit} lets through. */
     public AgentLog(LogLevel threshold, PrintStream out, RateLimitedLines limit) {
-        this(threshold, Objects.requireNonNull(out, "out"), Objects.requireNonNull(limit, "limit"), false);
+        this(threshold, Objects.requireNonNull(out, "out"), Objects.requireNonNull(limit, "limit"), null);
     }
 
     public static AgentLog toStderr(LogLevel threshold) {
@@ -53,7 +50,7 @@ public final class AgentLog {
 
     /** Lines to the {@value #JUL_LOGGER} java.util.logging logger; its own configuration decides what is kept. */
     public static AgentLog toJul(LogLevel threshold) {
-        return new AgentLog(threshold, null, null, true);
+        return new AgentLog(threshold, null, null, new JulLines(JUL_LOGGER));
     }
 
     public static AgentLog to(LogSink sink, LogLevel threshold) {
@@ -84,8 +81,8 @@ public final class AgentLog {
         if (!isEnabled(level)) {
             return;
         }
-        if (jul) {
-            julLogger().log(julLevel(level), message);
+        if (jul != null) {
+            jul.log(level, message);
             return;
         }
         if (limit != null) {
@@ -102,21 +99,4 @@ public final class AgentLog {
         out.println("[bip324] " + (level.name().length() == 4 ? level.name() + " " : level.name()) + " " + message);
     }
 
-    private Logger julLogger() {
-        Logger current = logger;
-        if (current == null) {
-            current = Logger.getLogger(JUL_LOGGER);
-            logger = current;
-        }
-        return current;
-    }
-
-    static Level julLevel(LogLevel level) {
-        switch (level) {
-            case ERROR: return Level.SEVERE;
-            case WARN: return Level.WARNING;
-            case INFO: return Level.INFO;
-            default: return Level.FINE;
-        }
-    }
 }
