@@ -197,8 +197,9 @@ public final class AgentCli {
 
                   OPTIONS is key=value pairs separated by ','; a port list joins ports with '+'.
                   Each option can also be a system property or an environment variable; per option, the agent
-                  argument wins over the system property, which wins over the environment variable. Unknown keys
-                  and bad values are reported on stderr and the default is used.
+                  argument wins over the system property, which wins over the environment variable, which wins
+                  over the config=FILE properties file. Unknown keys and bad values are reported on stderr and the
+                  default is used. The effective configuration and each value's source end this text.
 
                 """.formatted(V2UpstreamConnector.DEFAULT_V2_TIMEOUT.toMillis(),
                 V1OnlyPeers.DEFAULT_MEMORY.toMinutes()));

@@ -56,6 +56,21 @@ class Socks5ProxyTest {
         for (AutoCloseable r : resources) {
             r.close();
         }
+        // every per-connection thread ends once both sides are closed; only listeners may stay until closed
+        long end = System.nanoTime() + WAIT.toNanos();
+        java.util.Set<Thread> left;
+        while (!(left = connectionThreads()).isEmpty()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("proxy threads still alive: " + left);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private static java.util.Set<Thread> connectionThreads() {
+        java.util.Set<Thread> threads = org.bip324shaper.agent.testing.BridgeHarness.agentThreads();
+        threads.removeIf(t -> !t.getName().startsWith("bip324-socks-#"));
+        return threads;
     }
 
     private <T extends AutoCloseable> T track(T resource) {
