@@ -17,6 +17,7 @@ import org.bip324shaper.agent.events.ConnectionEventHub;
 import org.bip324shaper.agent.events.ConnectionEvents;
 import org.bip324shaper.agent.events.ConnectionLogLines;
 import org.bip324shaper.agent.jmx.AgentStatus;
+import org.bip324shaper.agent.jmx.RegisterOnFirstEvent;
 import org.bip324shaper.agent.log.AgentLog;
 import org.bip324shaper.agent.v2.V2UpstreamConnector;
 
@@ -68,13 +69,11 @@ public final class AgentInstaller {
         return new V2UpstreamConnector(config, log, events);
     }
 
-    /** Log lines, and the MBean (registered off the premain thread) unless {@code jmx=false}. */
+    /** Log lines, and the MBean (registered at the first connection, off its thread) unless {@code jmx=false}. */
     private static ConnectionEventHub connectionEvents(AgentConfig config, AgentLog log) {
         ConnectionEventHub events = new ConnectionEventHub(new ConnectionLogLines(log));
         if (config.jmx()) {
-            AgentStatus status = new AgentStatus("agent", config.toAgentArgs());
-            events.subscribe(status);
-            AgentStatus.registerPlatformLater(status, log);
+            events.subscribe(new RegisterOnFirstEvent(new AgentStatus("agent", config.toAgentArgs()), log));
         }
         return events;
     }
