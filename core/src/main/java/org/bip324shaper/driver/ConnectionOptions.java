@@ -28,6 +28,13 @@ public final class ConnectionOptions {
     private TraceRecorder recorder = TraceRecorder.NONE;
     private Duration handshakeTimeout = Duration.ofSeconds(10);
     private AeadBackend aead = AeadBackend.preferred();
+    private Duration closeLinger = DEFAULT_CLOSE_LINGER;
+
+    /**
+     * How long a graceful close waits, by default, for the socket to take what is still unsent. Closing releases
+     * everything a strategy holds at once, so this only covers a slow or stalled peer.
+     */
+    public static final Duration DEFAULT_CLOSE_LINGER = Duration.ofSeconds(2);
 
     private ConnectionOptions(Role role, Network network) {
         this.role = Objects.requireNonNull(role, "role");
@@ -79,6 +86,24 @@ public final class ConnectionOptions {
         return aead;
     }
 
+    /**
+     * The longest a graceful {@code close()} waits for the socket to take the messages still unsent (default
+     * {@link #DEFAULT_CLOSE_LINGER}). Whatever is unsent after it is dropped, counted and reported by the driver's
+     * {@code undelivered()}.
+     */
+    public ConnectionOptions closeLinger(Duration linger) {
+        Objects.requireNonNull(linger, "linger");
+        if (linger.isNegative()) {
+            throw new IllegalArgumentException("close linger must not be negative, got " + linger);
+        }
+        this.closeLinger = linger;
+        return this;
+    }
+
+    public Duration closeLinger() {
+        return closeLinger;
+    }
+
     public Role role() {
         return role;
     }
@@ -111,6 +136,6 @@ public final class ConnectionOptions {
     @Override
     public String toString() {
         return "ConnectionOptions[" + role + ", " + network.id() + ", " + config + ", " + aead + ", handshake timeout "
-                + handshakeTimeout + "]";
+                + handshakeTimeout + ", close linger " + closeLinger + "]";
     }
 }

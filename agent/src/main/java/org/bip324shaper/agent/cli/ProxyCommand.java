@@ -48,13 +48,13 @@ final class ProxyCommand {
             log.warn("config: " + problem);
         }
         ConnectionEventHub events = new ConnectionEventHub(new ConnectionLogLines(log));
-        if (config.jmx()) {
+        Socks5Proxy proxy = Socks5Proxy.start(config.proxyListen(), allowRemote,
+                new V2UpstreamConnector(config, log, events), config.upstreamSocks(), log, events);
+        if (config.jmx()) { // only once listening: a refused start leaves nothing registered
             AgentStatus status = new AgentStatus("proxy", config.toAgentArgs());
             events.subscribe(status);
             AgentStatus.registerPlatform(status, log);
         }
-        Socks5Proxy proxy = Socks5Proxy.start(config.proxyListen(), allowRemote,
-                new V2UpstreamConnector(config, log, events), config.upstreamSocks(), log, events);
         log.info("SOCKS5 proxy listening on " + LogFormat.address(proxy.address()) + ": " + config.toAgentArgs()
                 + config.upstreamSocks().map(u -> " (peers dialed through " + LogFormat.address(u) + ")")
                         .orElse(""));

@@ -30,11 +30,18 @@ public final class ConnectionLogLines implements ConnectionEvents {
                 + e.remember().toMinutes() + " min (" + e.reason() + ")");
     }
 
+    /** What the client handed over and never reached the peer is on it too, at WARN: it should always be 0. */
     @Override
     public void closed(ConnectionClosed e) {
-        log.info(prefix(e.id()) + "close peer=" + LogFormat.address(e.peer())
+        String line = prefix(e.id()) + "close peer=" + LogFormat.address(e.peer())
                 + " wallet->peer=" + e.clientToPeer() + " peer->wallet=" + e.peerToClient() + " bytes"
-                + e.wire().map(ConnectionLogLines::describeWire).orElse(""));
+                + e.wire().map(ConnectionLogLines::describeWire).orElse("")
+                + "; undelivered=" + e.undelivered();
+        if (e.undelivered().isNone()) {
+            log.info(line);
+        } else {
+            log.warn(line);
+        }
     }
 
     @Override

@@ -171,7 +171,7 @@ final class Bip324Socket extends Socket {
             current.close();
         } finally {
             events.closed(new ConnectionClosed(id, peer, current.transport(), toPeerBytes.get(),
-                    fromPeerBytes.get(), current.wireStats()));
+                    fromPeerBytes.get(), current.wireStats(), current.undelivered()));
         }
     }
 

@@ -29,6 +29,9 @@ public interface AgentMXBean {
     /** Connections whose upstream could not be opened or that ended on bad data. */
     long getFailures();
 
+    /** Messages handed over that never reached the peer, over closed connections: 0 unless a close was cut short. */
+    long getUndeliveredMessages();
+
     /** Totals over closed and open connections. */
     long getGenuineBytesSent();
 

@@ -35,6 +35,7 @@ public final class AgentStatus implements AgentMXBean, ConnectionEvents {
     private final AtomicLong v1 = new AtomicLong();
     private final AtomicLong fallbacks = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong undelivered = new AtomicLong();
     // wire bytes of connections already closed
     private final AtomicLong closedGenuineSent = new AtomicLong();
     private final AtomicLong closedDecoySent = new AtomicLong();
@@ -101,6 +102,7 @@ public final class AgentStatus implements AgentMXBean, ConnectionEvents {
     @Override
     public void closed(ConnectionClosed event) {
         open.remove(event.id());
+        undelivered.addAndGet(event.undelivered().messages());
         if (event.wire().isPresent()) {
             TrafficStats.Snapshot wire = event.wire().get();
             closedGenuineSent.addAndGet(wire.written().genuineBytes());
@@ -168,6 +170,11 @@ public final class AgentStatus implements AgentMXBean, ConnectionEvents {
     @Override
     public long getFailures() {
         return failures.get();
+    }
+
+    @Override
+    public long getUndeliveredMessages() {
+        return undelivered.get();
     }
 
     @Override

@@ -86,9 +86,8 @@ public final class V2HandshakeAttempt {
         ShapedProtocol protocol;
         try {
             // closes the socket (through input.close()) if the handshake fails
-            protocol = ShapedProtocol.over(input, socket.getOutputStream(),
-                    ShapedProtocol.options(Role.INITIATOR, network).config(config).recorder(recorder)
-                            .aead(aead));
+            protocol = ShapedProtocol.over(socket, input,
+                    ShapedProtocol.options(Role.INITIATOR, network).config(config).recorder(recorder).aead(aead));
         } catch (IOException | RuntimeException e) {
             socket.close();
             if (e instanceof IOException io && !(e instanceof Bip324Exception)

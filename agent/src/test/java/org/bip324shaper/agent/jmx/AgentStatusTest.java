@@ -21,6 +21,7 @@ import org.bip324shaper.agent.events.ConnectionOpened;
 import org.bip324shaper.agent.log.AgentLog;
 import org.bip324shaper.agent.log.LogLevel;
 import org.bip324shaper.core.Network;
+import org.bip324shaper.core.engine.Delivery;
 import org.junit.jupiter.api.Test;
 
 /** The MBean read the way jconsole reads it: through the platform MBean server, as open data. */
@@ -56,9 +57,10 @@ class AgentStatusTest {
             assertEquals("ab".repeat(32), connections[0].get("sessionId"));
             assertEquals("-", connections[1].get("sessionId"));
 
-            status.closed(new ConnectionClosed(1, peer, "v2", 10, 20, Optional.empty()));
+            status.closed(new ConnectionClosed(1, peer, "v2", 10, 20, Optional.empty(), new Delivery(2, 300)));
             assertEquals(1, server.getAttribute(name, "OpenConnections"));
             assertEquals(2L, server.getAttribute(name, "TotalConnections"));
+            assertEquals(2L, server.getAttribute(name, "UndeliveredMessages"), "a loss is never silent");
         } finally {
             AgentStatus.unregisterPlatform();
         }
