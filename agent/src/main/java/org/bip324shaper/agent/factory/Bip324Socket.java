@@ -26,7 +26,9 @@ import org.bip324shaper.core.Network;
 /**
  * A socket of {@link Bip324SocketFactory}: {@link #connect} opens the upstream session (dial, v2 handshake or v1
  * fallback); its streams carry the user's v1 byte stream, translated by the session. The real TCP socket lives
- * inside the session, so local-address queries report an unbound socket; the remote address is the peer.
+ * inside the session, so local-address queries report an unbound socket and socket options (e.g.
+ * {@code setSoTimeout}) do not reach it; the remote address is the peer. Closing the socket closes the session
+ * gracefully (what the user wrote is sent first) and reports the close event once.
  */
 final class Bip324Socket extends Socket {
 
