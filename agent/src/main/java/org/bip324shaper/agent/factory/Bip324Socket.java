@@ -85,7 +85,8 @@ final class Bip324Socket extends Socket {
         Duration timeout = timeoutMillis == 0 ? DEFAULT_CONNECT_TIMEOUT : Duration.ofMillis(timeoutMillis);
         UpstreamSession opened;
         try {
-            opened = connector.open(new UpstreamRequest(id, target, Optional.of(network)), new BypassingDialer(timeout));
+            opened = connector.open(new UpstreamRequest(id, target, Optional.of(network)),
+                    new BypassingDialer(timeout));
         } catch (IOException | RuntimeException e) {
             events.failed(new ConnectionFailure(id, target, ConnectionFailure.Stage.UPSTREAM, describe(e)));
             throw e;

@@ -25,7 +25,7 @@ import org.bip324shaper.core.Network;
  * ({@link V2UpstreamConnector}: v1 fallback, v1-only memory, {@code require-v2}, traces, events and log lines).
  *
  * <pre>{@code
- * PeerGroup peers = new PeerGroup(network, chain, new BlockingClientManager(Bip324SocketFactory.forNetwork(Network.MAINNET)));
+ * BlockingClientManager sockets = new BlockingClientManager(Bip324SocketFactory.forNetwork(Network.MAINNET));
  * }</pre>
  *
  * <p>The network is fixed per factory: the v2 handshake (whose key derivation needs the network) runs inside

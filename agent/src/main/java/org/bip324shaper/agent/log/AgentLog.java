@@ -18,7 +18,7 @@ public final class AgentLog {
     private final LogLevel threshold;
     private final PrintStream out;
     private final RateLimitedLines limit;
-    /** Null unless {@link LogSink#JUL}: java.util.logging stays unloaded otherwise (it is optional in a jlink image). */
+    /** Null unless {@link LogSink#JUL}: java.util.logging stays unloaded otherwise (optional in a jlink image). */
     private final JulLines jul;
 
     private AgentLog(LogLevel threshold, PrintStream out, RateLimitedLines limit, JulLines jul) {

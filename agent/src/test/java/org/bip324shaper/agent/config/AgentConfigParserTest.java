@@ -319,7 +319,8 @@ class AgentConfigParserTest {
         ParsedConfig typo = args("config=" + file);
         assertEquals(2, typo.problems().size(), typo.problems().toString());
         assertTrue(typo.problems().get(0).contains("unknown key 'pading'"), typo.problems().toString());
-        assertTrue(typo.problems().get(1).contains("log: bad value 'loud' from config file"), typo.problems().toString());
+        assertTrue(typo.problems().get(1).contains("log: bad value 'loud' from config file"),
+                typo.problems().toString());
         java.nio.file.Path big = dir.resolve("big.properties");
         java.nio.file.Files.write(big, new byte[AgentConfigParser.MAX_FILE_BYTES + 1]);
         assertOneProblemContaining(args("config=" + big), "larger than");

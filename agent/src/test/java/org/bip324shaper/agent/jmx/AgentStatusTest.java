@@ -36,7 +36,8 @@ class AgentStatusTest {
         try {
             assertFalse(AgentStatus.registerPlatform(new AgentStatus("proxy", ""), log), "one per JVM");
             InetSocketAddress peer = new InetSocketAddress("127.0.0.1", 18444);
-            status.opened(new ConnectionOpened(1, peer, Optional.of(Network.REGTEST), "v2", Optional.of("ab".repeat(32)),
+            status.opened(new ConnectionOpened(1, peer, Optional.of(Network.REGTEST), "v2",
+                    Optional.of("ab".repeat(32)),
                     Optional.empty(), () -> Optional.empty()));
             status.fellBack(new ConnectionFallback(2, peer, "peer closed", Duration.ofMinutes(30)));
             status.opened(new ConnectionOpened(2, peer, Optional.of(Network.REGTEST), "v1", Optional.empty(),

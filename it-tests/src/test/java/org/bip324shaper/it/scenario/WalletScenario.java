@@ -56,7 +56,7 @@ public final class WalletScenario {
         this.agentOptions = agentOptions;
     }
 
-    /** The wallet's socket route ({@link WalletMain}): {@code socks=HOST:PORT} or {@code factory} run it without the agent. */
+    /** The wallet's socket route ({@link WalletMain}): {@code socks=HOST:PORT} and {@code factory} need no agent. */
     public WalletScenario route(String route) {
         this.route = route;
         return this;

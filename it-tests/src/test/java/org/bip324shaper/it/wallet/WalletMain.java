@@ -41,6 +41,8 @@ import org.bitcoinj.wallet.Wallet;
  * ADDRESS &lt;receive address&gt;
  * SYNCED &lt;height&gt;
  * BALANCE &lt;available sat&gt; &lt;estimated sat&gt;       once coins are spendable
+ * PAYING &lt;n&gt; &lt;epoch ms&gt;                     right before the send call (payments: 6th argument)
+ * SENT &lt;txid&gt;                                 the send call returned
  * BROADCAST &lt;txid&gt; &lt;amount sat&gt; &lt;fee sat&gt;     the payment was sent and relayed back
  * CONFIRMED &lt;txid&gt; &lt;height&gt;
  * BALANCE &lt;available sat&gt; &lt;estimated sat&gt;       after the payment
@@ -50,10 +52,10 @@ import org.bitcoinj.wallet.Wallet;
  *
  * A step that does not happen within its timeout prints {@code ERROR <what>} and exits with status 2.
  *
- * <p>Arguments: {@code <port> <nio|blocking> <pay-to address> <amount sat> [step timeout seconds] [route]}. The
- * route, for the blocking client only, says how its sockets are made: {@code direct} (the default; the agent, if
- * attached, intercepts them), {@code socks=HOST:PORT} (through a SOCKS5 proxy, e.g. {@code bip324-agent.jar proxy})
- * or {@code factory} ({@code Bip324SocketFactory} from the agent jar on the classpath, no agent). With
+ * <p>Arguments: {@code <port> <nio|blocking> <pay-to address> <amount sat> [step timeout seconds] [payments]}. The
+ * system property {@value #ROUTE_PROPERTY}, for the blocking client only, says how its sockets are made:
+ * {@code direct} (the default; the agent, if attached, intercepts them), {@code socks=HOST:PORT} (through a SOCKS5
+ * proxy, e.g. {@code bip324-agent.jar proxy}) or {@code factory} ({@code Bip324SocketFactory} from the agent jar on the classpath, no agent). With
  * {@code factory} the wallet also subscribes to the factory's connection events and prints each one:
  *
  * <pre>
@@ -63,6 +65,8 @@ import org.bitcoinj.wallet.Wallet;
  */
 public final class WalletMain {
     private static final PrintStream OUT = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    /** The system property with the blocking client's socket route (see the class comment). */
+    public static final String ROUTE_PROPERTY = "wallet.route";
 
     private WalletMain() {
     }
@@ -77,7 +81,7 @@ public final class WalletMain {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 4) {
-            System.err.println("usage: WalletMain <port> <nio|blocking> <pay-to address> <amount sat> [timeout s]");
+            System.err.println("usage: WalletMain <port> <nio|blocking> <pay-to address> <amount sat> [timeout s] [payments]");
             System.exit(64);
         }
         int port = Integer.parseInt(args[0]);
@@ -85,9 +89,10 @@ public final class WalletMain {
         Address payTo = AddressParser.getDefault(BitcoinNetwork.REGTEST).parseAddress(args[2]);
         Coin amount = Coin.valueOf(Long.parseLong(args[3]));
         Duration timeout = Duration.ofSeconds(args.length > 4 ? Long.parseLong(args[4]) : 120);
-        String route = args.length > 5 ? args[5] : "direct";
+        int payments = args.length > 5 ? Integer.parseInt(args[5]) : 1;
+        String route = System.getProperty(ROUTE_PROPERTY, "direct");
         try {
-            run(port, client, payTo, amount, timeout, route);
+            run(port, client, payTo, amount, timeout, payments, route);
             System.exit(0);
         } catch (TimeoutException e) {
             OUT.println("ERROR timed out waiting for " + e.getMessage());
@@ -95,7 +100,8 @@ public final class WalletMain {
         }
     }
 
-    private static void run(int port, Client client, Address payTo, Coin amount, Duration timeout, String route)
+    private static void run(int port, Client client, Address payTo, Coin amount, Duration timeout, int payments,
+                            String route)
             throws Exception {
         Context.propagate(new Context());
         BitcoinNetwork network = BitcoinNetwork.REGTEST;
@@ -123,12 +129,17 @@ public final class WalletMain {
         await(spendable(wallet, chain), timeout, "spendable coins");
         printBalance(wallet);
 
-        Wallet.SendResult sent = wallet.sendCoins(peers, SendRequest.to(payTo, amount));
-        // bitcoinj drops the peer it sent the payment to and takes the re-announcement on the next connection
-        // (bloom filter + mempool) as proof of relay: wait for that, so the connection is stable from here on
-        await(sent.getBroadcast().awaitRelayed(), timeout, "the payment to be relayed back");
-        Transaction tx = sent.transaction();
-        OUT.println("BROADCAST " + tx.getTxId() + " " + amount.value + " " + tx.getFee().value);
+        Transaction tx = null;
+        for (int i = 1; i <= payments; i++) {
+            OUT.println("PAYING " + i + " " + System.currentTimeMillis()); // for the latency bench: send call time
+            Wallet.SendResult sent = wallet.sendCoins(peers, SendRequest.to(payTo, amount));
+            tx = sent.transaction();
+            OUT.println("SENT " + tx.getTxId());
+            // bitcoinj drops the peer it sent the payment to and takes the re-announcement on the next connection
+            // (bloom filter + mempool) as proof of relay: wait for that, so the connection is stable from here on
+            await(sent.getBroadcast().awaitRelayed(), timeout, "the payment to be relayed back");
+            OUT.println("BROADCAST " + tx.getTxId() + " " + amount.value + " " + tx.getFee().value);
+        }
 
         TransactionConfidence confirmed = await(tx.getConfidence().getDepthFuture(1), timeout, "a confirmation");
         OUT.println("CONFIRMED " + tx.getTxId() + " " + confirmed.getAppearedAtChainHeight());

@@ -35,7 +35,8 @@ public final class WalletProcess implements Closeable {
     /**
      * What to start; {@link #start()} launches it.
      *
-     * @param route   {@link WalletMain}'s socket route; with {@code factory} the agent jar goes on the classpath
+     * @param route   {@link WalletMain}'s socket route ({@value WalletMain#ROUTE_PROPERTY}); with {@code factory}
+     *                the agent jar goes on the classpath
      *                instead of {@code -javaagent}
      * @param jvmArgs more JVM options, e.g. {@code -Dbip324.config=FILE}
      */
@@ -60,6 +61,7 @@ public final class WalletProcess implements Closeable {
                 cmd.add("-javaagent:" + agentJar + (agentOptions.isEmpty() ? "" : "=" + agentOptions));
             }
             cmd.add("-Xmx256m");
+            cmd.add("-D" + WalletMain.ROUTE_PROPERTY + "=" + route);
             cmd.addAll(jvmArgs);
             cmd.add("-cp");
             cmd.add(route.equals("factory") ? classpath + File.pathSeparator + agentJar : classpath);
@@ -69,15 +71,21 @@ public final class WalletProcess implements Closeable {
             cmd.add(payTo.toString());
             cmd.add(Long.toString(amount.value));
             cmd.add(Long.toString(stepTimeout.toSeconds()));
-            cmd.add(route);
             return cmd;
         }
 
         public WalletProcess start() throws IOException {
+            return start(List.of());
+        }
+
+        /** Starts the wallet with {@code extraArgs} after the usual ones (e.g. the number of payments). */
+        public WalletProcess start(List<String> extraArgs) throws IOException {
             if (!Files.isRegularFile(agentJar)) {
                 throw new IOException("agent jar missing: " + agentJar + " (build it: mvn -pl agent -am package)");
             }
-            return new WalletProcess(command());
+            List<String> cmd = new ArrayList<>(command());
+            cmd.addAll(extraArgs);
+            return new WalletProcess(cmd);
         }
     }
 
