@@ -33,7 +33,7 @@ public final class Bip324Agent {
         try {
             ParsedConfig parsed = AgentConfigParser.parseWithSystemSettings(agentArgs);
             level = parsed.config().logLevel();
-            AgentLog log = AgentLog.toStderr(level);
+            AgentLog log = AgentLog.to(parsed.config().logSink(), level);
             for (String problem : parsed.problems()) {
                 log.warn("config: " + problem);
             }

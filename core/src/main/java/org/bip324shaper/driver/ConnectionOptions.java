@@ -3,6 +3,7 @@ package org.bip324shaper.driver;
 import java.time.Duration;
 import java.util.Objects;
 import org.bip324shaper.core.Network;
+import org.bip324shaper.core.crypto.AeadBackend;
 import org.bip324shaper.core.engine.ShapedEngine;
 import org.bip324shaper.core.handshake.Role;
 import org.bip324shaper.core.shaping.MonotonicClock;
@@ -26,6 +27,7 @@ public final class ConnectionOptions {
     private MonotonicClock clock = MonotonicClock.system();
     private TraceRecorder recorder = TraceRecorder.NONE;
     private Duration handshakeTimeout = Duration.ofSeconds(10);
+    private AeadBackend aead = AeadBackend.preferred();
     private Duration closeLinger = DEFAULT_CLOSE_LINGER;
 
     /**
@@ -72,6 +74,19 @@ public final class ConnectionOptions {
     }
 
     /**
+     * The ChaCha20-Poly1305 implementation (default {@link AeadBackend#preferred()}). Core reads no system
+     * property: an application or the agent passes its configured choice here.
+     */
+    public ConnectionOptions aead(AeadBackend backend) {
+        this.aead = Objects.requireNonNull(backend, "backend");
+        return this;
+    }
+
+    public AeadBackend aead() {
+        return aead;
+    }
+
+    /**
      * The longest a graceful {@code close()} waits for the socket to take the messages still unsent (default
      * {@link #DEFAULT_CLOSE_LINGER}). Whatever is unsent after it is dropped, counted and reported by the driver's
      * {@code undelivered()}.
@@ -115,12 +130,12 @@ public final class ConnectionOptions {
 
     /** A fresh engine for one connection with these options. */
     ShapedEngine newEngine() {
-        return ShapedEngine.builder(role, network).config(config).clock(clock).recorder(recorder).build();
+        return ShapedEngine.builder(role, network).config(config).clock(clock).recorder(recorder).aead(aead).build();
     }
 
     @Override
     public String toString() {
-        return "ConnectionOptions[" + role + ", " + network.id() + ", " + config + ", handshake timeout "
+        return "ConnectionOptions[" + role + ", " + network.id() + ", " + config + ", " + aead + ", handshake timeout "
                 + handshakeTimeout + ", close linger " + closeLinger + "]";
     }
 }

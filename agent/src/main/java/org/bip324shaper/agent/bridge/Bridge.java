@@ -12,6 +12,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import org.bip324shaper.agent.events.ConnectionEvents;
+import org.bip324shaper.agent.events.ConnectionLogLines;
 import org.bip324shaper.agent.log.AgentLog;
 import org.bip324shaper.agent.log.LogFormat;
 
@@ -27,13 +29,19 @@ public final class Bridge implements Closeable {
     private final UpstreamConnector connector;
     private final PeerDialer dialer;
     private final AgentLog log;
+    private final ConnectionEvents events;
     private final PendingPairings pairings;
     private final AtomicLong connectionIds = new AtomicLong();
     private volatile ServerSocket listener;
     private volatile boolean closed;
 
+    /** A bridge whose connection events become log lines only. */
     public Bridge(UpstreamConnector connector, PeerDialer dialer, AgentLog log) {
-        this(connector, dialer, log, DEFAULT_PAIRING_TTL, new LongSupplier() { // no lambda bootstrap in premain
+        this(connector, dialer, log, new ConnectionLogLines(log));
+    }
+
+    public Bridge(UpstreamConnector connector, PeerDialer dialer, AgentLog log, ConnectionEvents events) {
+        this(connector, dialer, log, events, DEFAULT_PAIRING_TTL, new LongSupplier() { // no lambda bootstrap in premain
             @Override
             public long getAsLong() {
                 return System.nanoTime();
@@ -42,9 +50,15 @@ public final class Bridge implements Closeable {
     }
 
     Bridge(UpstreamConnector connector, PeerDialer dialer, AgentLog log, Duration pairingTtl, LongSupplier nanoClock) {
+        this(connector, dialer, log, new ConnectionLogLines(log), pairingTtl, nanoClock);
+    }
+
+    Bridge(UpstreamConnector connector, PeerDialer dialer, AgentLog log, ConnectionEvents events, Duration pairingTtl,
+           LongSupplier nanoClock) {
         this.connector = Objects.requireNonNull(connector, "connector");
         this.dialer = Objects.requireNonNull(dialer, "dialer");
         this.log = Objects.requireNonNull(log, "log");
+        this.events = Objects.requireNonNull(events, "events");
         this.pairings = new PendingPairings(pairingTtl, nanoClock);
     }
 
@@ -136,7 +150,7 @@ public final class Bridge implements Closeable {
                 continue;
             }
             BridgedConnection connection = new BridgedConnection(pairing.get().connectionId(), accepted,
-                    pairing.get().peer(), connector, dialer, log);
+                    pairing.get().peer(), connector, dialer, log, events);
             Thread worker = new Thread(connection, "bip324-bridge-#" + pairing.get().connectionId());
             worker.setDaemon(true); // never keeps the wallet's JVM alive
             worker.start();

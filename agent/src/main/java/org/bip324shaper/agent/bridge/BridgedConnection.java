@@ -7,16 +7,18 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import org.bip324shaper.agent.events.ConnectionClosed;
+import org.bip324shaper.agent.events.ConnectionEvents;
+import org.bip324shaper.agent.events.ConnectionFailure;
+import org.bip324shaper.agent.events.ConnectionOpened;
 import org.bip324shaper.agent.log.AgentLog;
-import org.bip324shaper.agent.log.LogFormat;
 import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.Network;
-import org.bip324shaper.core.engine.Delivery;
-import org.bip324shaper.core.shaping.TrafficStats;
 
 /**
  * One wallet connection accepted by the bridge: waits for the wallet's first bytes (the network magic), opens
- * the upstream session, pumps both directions until either side ends, and logs one line at open and at close.
+ * the upstream session, pumps both directions until either side ends, and reports its open, close and failures
+ * as {@link ConnectionEvents} (from which the log lines are formatted).
  */
 final class BridgedConnection implements Runnable {
 
@@ -37,17 +39,19 @@ final class BridgedConnection implements Runnable {
     private final UpstreamConnector connector;
     private final PeerDialer dialer;
     private final AgentLog log;
+    private final ConnectionEvents events;
     private final AtomicLong walletToPeer = new AtomicLong();
     private final AtomicLong peerToWallet = new AtomicLong();
 
     BridgedConnection(long id, Socket wallet, InetSocketAddress peer, UpstreamConnector connector, PeerDialer dialer,
-                      AgentLog log) {
+                      AgentLog log, ConnectionEvents events) {
         this.id = id;
         this.wallet = wallet;
         this.peer = peer;
         this.connector = connector;
         this.dialer = dialer;
         this.log = log;
+        this.events = events;
     }
 
     @Override
@@ -55,7 +59,7 @@ final class BridgedConnection implements Runnable {
         try {
             relay();
         } catch (IOException | RuntimeException e) {
-            log.warn(prefix() + "failed: " + describe(e));
+            events.failed(new ConnectionFailure(id, peer, ConnectionFailure.Stage.RELAY, describe(e)));
         } finally {
             Bridge.closeQuietly(wallet);
         }
@@ -77,15 +81,12 @@ final class BridgedConnection implements Runnable {
         try {
             session = connector.open(new UpstreamRequest(id, peer, network), dialer);
         } catch (IOException | RuntimeException e) {
-            log.warn(prefix() + "could not open the upstream to " + LogFormat.address(peer) + ": " + describe(e));
+            events.failed(new ConnectionFailure(id, peer, ConnectionFailure.Stage.UPSTREAM, describe(e)));
             return;
         }
         try {
-            log.info(prefix() + "open peer=" + LogFormat.address(peer)
-                    + " network=" + network.map(Network::id).orElse("unknown")
-                    + " transport=" + session.transport()
-                    + " session=" + session.sessionId().orElse("-")
-                    + session.note().map(note -> " (" + note + ")").orElse(""));
+            events.opened(new ConnectionOpened(id, peer, network, session.transport(), session.sessionId(),
+                    session.note(), session::wireStats));
             Thread upstream = new Thread(() -> pumpWalletToPeer(head, fromWallet, session),
                     Thread.currentThread().getName() + "-up");
             upstream.setDaemon(true);
@@ -97,40 +98,16 @@ final class BridgedConnection implements Runnable {
                     upstream.join(WALLET_DRAIN_MILLIS);
                 }
             } catch (Bip324Exception e) {
-                log.warn(prefix() + "bad data from the peer " + LogFormat.address(peer) + ", closing both sides: "
-                        + describe(e));
+                events.failed(new ConnectionFailure(id, peer, ConnectionFailure.Stage.PEER_DATA, describe(e)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         } finally {
             Bridge.closeQuietly(session);
-            logClose(session);
+            // reported before the wallet's socket closes, so the line is out by the time the wallet sees the end
+            events.closed(new ConnectionClosed(id, peer, session.transport(), walletToPeer.get(),
+                    peerToWallet.get(), session.wireStats(), session.undelivered()));
         }
-    }
-
-    /**
-     * Logged before the wallet's socket closes, so the line is out by the time the wallet sees the end. What the
-     * wallet handed over and never reached the peer is counted here, at WARN: it should always be 0.
-     */
-    private void logClose(UpstreamSession session) {
-        Delivery undelivered = session.undelivered();
-        String line = prefix() + "close peer=" + LogFormat.address(peer)
-                + " wallet->peer=" + walletToPeer.get() + " peer->wallet=" + peerToWallet.get() + " bytes"
-                + session.wireStats().map(BridgedConnection::describeWire).orElse("")
-                + "; undelivered=" + undelivered;
-        if (undelivered.isNone()) {
-            log.info(line);
-        } else {
-            log.warn(line);
-        }
-    }
-
-    /** The v2 wire bytes each way by kind: what the shaping cost, never what was said. */
-    static String describeWire(TrafficStats.Snapshot stats) {
-        return "; v2 wire sent genuine=" + stats.written().genuineBytes() + " decoy=" + stats.written().decoyBytes()
-                + " handshake=" + (stats.written().handshakeBytes() + stats.written().garbageBytes())
-                + " received genuine=" + stats.read().genuineBytes() + " decoy=" + stats.read().decoyBytes()
-                + " handshake=" + (stats.read().handshakeBytes() + stats.read().garbageBytes());
     }
 
     private void pumpWalletToPeer(byte[] head, InputStream fromWallet, UpstreamSession session) {
@@ -143,7 +120,7 @@ final class BridgedConnection implements Runnable {
             toPeer.close(); // the wallet half-closed: tell the session, which tells the peer
         } catch (Bip324Exception e) {
             // e.g. a bad checksum, an oversize length or another network's magic: the stream cannot go on
-            log.warn(prefix() + "bad data from the wallet, closing both sides: " + describe(e));
+            events.failed(new ConnectionFailure(id, peer, ConnectionFailure.Stage.CLIENT_DATA, describe(e)));
             Bridge.closeQuietly(session); // ends the other direction too
         } catch (IOException | RuntimeException e) {
             log.debug(prefix() + "wallet->peer ended: " + describe(e));

@@ -10,7 +10,8 @@ import org.bip324shaper.core.Network;
  * handed to it.
  *
  * @param connectionId the agent-local number of this connection, as printed in its log lines ({@code #id})
- * @param peer         the destination the wallet asked for (resolved)
+ * @param peer         the destination the wallet asked for: resolved, except where the dialer resolves names itself
+ *                     (the proxy chained to an upstream SOCKS proxy such as Tor)
  * @param network      the network whose magic starts the wallet's first message, if it is a known one; the wallet
  *                     speaks first in the bitcoin protocol, so this is known before the peer is dialed
  */
@@ -19,8 +20,5 @@ public record UpstreamRequest(long connectionId, InetSocketAddress peer, Optiona
     public UpstreamRequest {
         Objects.requireNonNull(peer, "peer");
         Objects.requireNonNull(network, "network");
-        if (peer.isUnresolved()) {
-            throw new IllegalArgumentException("peer must be resolved");
-        }
     }
 }

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import org.bip324shaper.agent.config.AgentConfigParser;
 import org.bip324shaper.agent.config.AgentOption;
 import org.bip324shaper.agent.log.LogFormat;
 import org.bip324shaper.agent.probe.NodeProbe;
@@ -44,13 +45,35 @@ public final class AgentCli {
             case "-h":
             case "help":
                 out.print(help());
+                out.println();
+                ConfigCommand.print(AgentConfigParser.parseWithSystemSettings(null), out);
                 return OK;
             case "probe":
                 return probe(Arrays.asList(args).subList(1, args.length), out, err);
+            case "proxy":
+                return ProxyCommand.run(Arrays.asList(args).subList(1, args.length), err);
+            case "config":
+                return config(Arrays.asList(args).subList(1, args.length), out, err);
             default:
                 err.println("unknown command '" + args[0] + "'; see --help");
                 return ERROR;
         }
+    }
+
+    private static int config(List<String> args, PrintStream out, PrintStream err) {
+        OptionFlags.Parsed flags;
+        try {
+            flags = OptionFlags.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("config: " + e.getMessage());
+            return ERROR;
+        }
+        if (!flags.rest().isEmpty()) {
+            err.println("config: unexpected argument '" + flags.rest().get(0) + "'");
+            return ERROR;
+        }
+        ConfigCommand.print(AgentConfigParser.parseWithSystemSettings(flags.agentArgs()), out);
+        return OK;
     }
 
     private static int probe(List<String> args, PrintStream out, PrintStream err) {
@@ -174,8 +197,9 @@ public final class AgentCli {
 
                   OPTIONS is key=value pairs separated by ','; a port list joins ports with '+'.
                   Each option can also be a system property or an environment variable; per option, the agent
-                  argument wins over the system property, which wins over the environment variable. Unknown keys
-                  and bad values are reported on stderr and the default is used.
+                  argument wins over the system property, which wins over the environment variable, which wins
+                  over the config=FILE properties file. Unknown keys and bad values are reported on stderr and the
+                  default is used. The effective configuration and each value's source end this text.
 
                 """.formatted(V2UpstreamConnector.DEFAULT_V2_TIMEOUT.toMillis(),
                 V1OnlyPeers.DEFAULT_MEMORY.toMinutes()));
@@ -192,8 +216,23 @@ public final class AgentCli {
                   Example: -javaagent:bip324-agent.jar=shaping=balanced
                   Example: -javaagent:bip324-agent.jar=shaping=bucketed:floor=256+random-decoys:interval=200ms
 
+                AS A SOCKS5 PROXY (any client with SOCKS5 support: Bitcoin Core -proxy, btcd, bitcoinj)
+                  java -jar bip324-agent.jar proxy [--listen HOST:PORT] [--upstream-socks HOST:PORT]
+                                                   [--allow-remote] [--OPTION VALUE ...]
+                  RFC 1928 CONNECT without authentication; v1 to the client, v2 with shaping to the peer, with
+                  the same v1 fallback and log lines as the agent. --listen defaults to 127.0.0.1:1080 and must be
+                  a loopback address unless --allow-remote. --upstream-socks dials peers through another SOCKS5
+                  proxy (Tor: 127.0.0.1:9050). Any option above works as --OPTION VALUE, e.g. --shaping balanced.
+                  Bitcoin Core: bitcoind -proxy=127.0.0.1:1080 -v2transport=0 (Core must not try v2 itself).
+
+                AS A SOCKET FACTORY (no agent: Android, jlink images)
+                  new BlockingClientManager(Bip324SocketFactory.forNetwork(Network.MAINNET))
+
                 COMMANDS
                   --help          this text
+                  config [--OPTION VALUE ...]
+                                  prints the effective configuration and where each value came from
+                  proxy ...       the SOCKS5 proxy above
                   probe HOST:PORT [--network NAME] [--timeout DURATION]
                                   BIP-324 handshake with a node as initiator (no shaping), then version/verack;
                                   if the node drops the v2 attempt, the same over v1. Prints the transport, the

@@ -1,5 +1,6 @@
 package org.bip324shaper.agent.config;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 
 import java.util.Collections;
@@ -8,6 +9,8 @@ import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.bip324shaper.agent.log.LogLevel;
+import org.bip324shaper.agent.log.LogSink;
+import org.bip324shaper.core.crypto.AeadBackend;
 import org.bip324shaper.core.shaping.ShapingStrategies;
 
 /**
@@ -22,10 +25,21 @@ import org.bip324shaper.core.shaping.ShapingStrategies;
  * @param ports     destination ports whose connects are intercepted
  * @param loopback  whether loopback destinations are intercepted too
  * @param requireV2 whether an intercepted connection that cannot speak v2 is refused rather than relayed as v1
- * @param logLevel  stderr verbosity
+ * @param logLevel  log verbosity
+ * @param traceDir  where to write one shape trace per v2 connection; empty for none
+ * @param aead      the packet cipher implementation handed to core; empty for core's preferred one
+ * @param logSink   where log lines go
+ * @param jmx       whether to register the platform MBean {@code org.bip324shaper:type=Agent}
+ * @param proxyListen   proxy mode: the SOCKS5 listen address (unresolved host and port)
+ * @param upstreamSocks proxy mode: a SOCKS5 proxy (e.g. Tor) to dial peers through; empty to dial directly
  */
 public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String> shaping, SortedSet<Integer> ports,
-                          boolean loopback, boolean requireV2, LogLevel logLevel, Optional<Path> traceDir) {
+                          boolean loopback, boolean requireV2, LogLevel logLevel, Optional<Path> traceDir,
+                          Optional<AeadBackend> aead, LogSink logSink, boolean jmx, InetSocketAddress proxyListen,
+                          Optional<InetSocketAddress> upstreamSocks) {
+
+    /** The proxy's default listen address: loopback, the port Tor Browser and friends do not use. */
+    public static final InetSocketAddress DEFAULT_PROXY_LISTEN = InetSocketAddress.createUnresolved("127.0.0.1", 1080);
 
     /** The P2P ports of mainnet, testnet3, testnet4, signet and regtest. */
     public static final SortedSet<Integer> DEFAULT_PORTS =
@@ -43,6 +57,10 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String>
         }
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(traceDir, "traceDir");
+        Objects.requireNonNull(aead, "aead");
+        Objects.requireNonNull(logSink, "logSink");
+        Objects.requireNonNull(proxyListen, "proxyListen");
+        Objects.requireNonNull(upstreamSocks, "upstreamSocks");
         Objects.requireNonNull(ports, "ports");
         if (ports.isEmpty()) {
             throw new IllegalArgumentException("at least one port is needed");
@@ -53,6 +71,13 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String>
             }
         }
         ports = Collections.unmodifiableSortedSet(new TreeSet<>(ports));
+    }
+
+    /** A configuration with the default cipher, log sink, JMX and proxy settings. */
+    public AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String> shaping, SortedSet<Integer> ports,
+                       boolean loopback, boolean requireV2, LogLevel logLevel, Optional<Path> traceDir) {
+        this(padding, decoy, shaping, ports, loopback, requireV2, logLevel, traceDir, Optional.empty(), LogSink.STDERR,
+                true, DEFAULT_PROXY_LISTEN, Optional.empty());
     }
 
     /** A configuration that records no traces. */
@@ -77,12 +102,19 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String>
      * @throws IllegalArgumentException if {@code spec} is not a preset or a valid strategy spec
      */
     public AgentConfig withShaping(String spec) {
-        return new AgentConfig(padding, decoy, Optional.of(spec), ports, loopback, requireV2, logLevel, traceDir);
+        return new AgentConfig(padding, decoy, Optional.of(spec), ports, loopback, requireV2, logLevel, traceDir, aead,
+                logSink, jmx, proxyListen, upstreamSocks);
     }
 
     /** This configuration, writing connection traces into {@code dir}. */
     public AgentConfig withTraceDir(Path dir) {
-        return new AgentConfig(padding, decoy, shaping, ports, loopback, requireV2, logLevel, Optional.of(dir));
+        return new AgentConfig(padding, decoy, shaping, ports, loopback, requireV2, logLevel, Optional.of(dir), aead,
+                logSink, jmx, proxyListen, upstreamSocks);
+    }
+
+    /** The cipher core should use: the configured one, else core's preferred one. */
+    public AeadBackend aeadBackend() {
+        return aead.orElseGet(AeadBackend::preferred);
     }
 
     public boolean interceptsPort(int port) {
@@ -99,7 +131,44 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String>
                 + "," + AgentOption.LOOPBACK.key() + "=" + loopback
                 + "," + AgentOption.REQUIRE_V2.key() + "=" + requireV2
                 + "," + AgentOption.LOG.key() + "=" + logLevel.id()
-                + (traceDir.isPresent() ? "," + AgentOption.TRACE.key() + "=" + traceDir.get() : "");
+                + (traceDir.isPresent() ? "," + AgentOption.TRACE.key() + "=" + traceDir.get() : "")
+                + (aead.isPresent() ? "," + AgentOption.AEAD.key() + "=" + aead.get().id() : "")
+                + (logSink != LogSink.STDERR ? "," + AgentOption.LOG_SINK.key() + "=" + logSink.id() : "")
+                + (jmx ? "" : "," + AgentOption.JMX.key() + "=false")
+                + (proxyListen.equals(DEFAULT_PROXY_LISTEN) ? ""
+                        : "," + AgentOption.PROXY_LISTEN.key() + "=" + hostPort(proxyListen))
+                + (upstreamSocks.isPresent()
+                        ? "," + AgentOption.UPSTREAM_SOCKS.key() + "=" + hostPort(upstreamSocks.get()) : "");
+    }
+
+    /**
+     * The effective value of one option as its configuration text ({@code off}, {@code none} or {@code auto} where
+     * nothing is set), for {@code java -jar bip324-agent.jar config}.
+     */
+    public String valueText(AgentOption option) {
+        switch (option) {
+            case PADDING: return lower(padding);
+            case DECOY: return lower(decoy);
+            case SHAPING: return shaping.orElse("none");
+            case AEAD: return aead.map(AeadBackend::id).orElse("auto (" + AeadBackend.preferred().id() + ")");
+            case PORTS: return joinPorts(ports);
+            case LOOPBACK: return Boolean.toString(loopback);
+            case REQUIRE_V2: return Boolean.toString(requireV2);
+            case LOG: return logLevel.id();
+            case LOG_SINK: return logSink.id();
+            case JMX: return Boolean.toString(jmx);
+            case TRACE: return traceDir.map(Path::toString).orElse("off");
+            case PROXY_LISTEN: return hostPort(proxyListen);
+            case UPSTREAM_SOCKS: return upstreamSocks.map(AgentConfig::hostPort).orElse("none");
+            case CONFIG: return "-";
+            default: throw new AssertionError(option);
+        }
+    }
+
+    /** {@code host:port}, IPv6 hosts in brackets; never resolves. */
+    static String hostPort(InetSocketAddress address) {
+        String host = address.getHostString();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     static String joinPorts(SortedSet<Integer> ports) {

@@ -10,7 +10,10 @@ import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.net.InetSocketAddress;
 import org.bip324shaper.agent.log.LogLevel;
+import org.bip324shaper.agent.log.LogSink;
+import org.bip324shaper.core.crypto.AeadBackend;
 import org.bip324shaper.core.shaping.ShapingStrategies;
 
 /**
@@ -58,6 +61,10 @@ public final class AgentConfigParser {
         collectPrefixed(env, ENV_PREFIX, "environment variable", false, problems, raw);
         collectPrefixed(properties, PROPERTY_PREFIX, "system property", true, problems, raw);
         collectAgentArgs(agentArgs, problems, raw);
+        RawValue configFile = raw.remove(AgentOption.CONFIG);
+        if (configFile != null) {
+            collectFile(configFile, problems, raw); // below everything else: only fills what is still unset
+        }
 
         AgentConfig defaults = AgentConfig.defaults();
         PaddingMode padding = defaults.padding();
@@ -68,11 +75,21 @@ public final class AgentConfigParser {
         LogLevel logLevel = defaults.logLevel();
         Optional<String> shaping = defaults.shaping();
         Optional<java.nio.file.Path> traceDir = defaults.traceDir();
+        Optional<AeadBackend> aead = defaults.aead();
+        LogSink logSink = defaults.logSink();
+        boolean jmx = defaults.jmx();
+        InetSocketAddress proxyListen = defaults.proxyListen();
+        Optional<InetSocketAddress> upstreamSocks = defaults.upstreamSocks();
+        Map<AgentOption, String> sources = new EnumMap<>(AgentOption.class);
+        if (configFile != null) {
+            sources.put(AgentOption.CONFIG, configFile.source());
+        }
         for (RawValue value : raw.values()) {
             if (value.option() == AgentOption.SHAPING) {
                 String problem = shapingProblem(value.text());
                 if (problem == null) {
                     shaping = Optional.of(normalizeShaping(value.text()));
+                    sources.put(value.option(), value.source());
                 } else {
                     problems.add("shaping: bad value '" + shorten(value.text()) + "' from " + value.source() + " ("
                             + problem + "); using padding and decoy instead");
@@ -86,8 +103,35 @@ public final class AgentConfigParser {
                 } else if (text.length() > MAX_INPUT_CHARS || text.indexOf('\0') >= 0) {
                     problems.add("trace: bad value '" + shorten(text) + "' from " + value.source()
                             + " (expected a directory); recording no traces");
+                    continue;
                 } else {
                     traceDir = Optional.of(java.nio.file.Path.of(text));
+                }
+                sources.put(value.option(), value.source());
+                continue;
+            }
+            if (value.option() == AgentOption.AEAD) {
+                String text = value.text().trim();
+                if (text.equalsIgnoreCase("auto")) {
+                    aead = Optional.empty();
+                    sources.put(value.option(), value.source());
+                    continue;
+                }
+                AeadBackend backend = null;
+                try {
+                    backend = text.length() > MAX_INPUT_CHARS ? null : AeadBackend.parse(text);
+                } catch (IllegalArgumentException e) {
+                    backend = null;
+                }
+                if (backend == null) {
+                    problems.add("aead: bad value '" + shorten(text) + "' from " + value.source() + " (expected "
+                            + AgentOption.AEAD.syntax() + "); using auto");
+                } else if (!backend.isAvailable()) {
+                    problems.add("aead: " + backend.id() + " from " + value.source()
+                            + " is not available on this JDK (no SunJCE ChaCha20-Poly1305); using auto");
+                } else {
+                    aead = Optional.of(backend);
+                    sources.put(value.option(), value.source());
                 }
                 continue;
             }
@@ -98,6 +142,7 @@ public final class AgentConfigParser {
                         + value.option().defaultText());
                 continue;
             }
+            sources.put(value.option(), value.source());
             switch (value.option()) {
                 case PADDING: padding = (PaddingMode) parsed; break;
                 case DECOY: decoy = (DecoyMode) parsed; break;
@@ -105,11 +150,55 @@ public final class AgentConfigParser {
                 case LOOPBACK: loopback = (Boolean) parsed; break;
                 case REQUIRE_V2: requireV2 = (Boolean) parsed; break;
                 case LOG: logLevel = (LogLevel) parsed; break;
+                case LOG_SINK: logSink = (LogSink) parsed; break;
+                case JMX: jmx = (Boolean) parsed; break;
+                case PROXY_LISTEN: proxyListen = (InetSocketAddress) parsed; break;
+                case UPSTREAM_SOCKS:
+                    upstreamSocks = parsed == NONE ? Optional.empty() : Optional.of((InetSocketAddress) parsed);
+                    break;
                 default: throw new AssertionError(value.option());
             }
         }
-        return new ParsedConfig(new AgentConfig(padding, decoy, shaping, ports, loopback, requireV2, logLevel, traceDir),
-                problems);
+        return new ParsedConfig(new AgentConfig(padding, decoy, shaping, ports, loopback, requireV2, logLevel,
+                traceDir, aead, logSink, jmx, proxyListen, upstreamSocks), problems, sources);
+    }
+
+    /** Longest configuration file read: real ones are a few hundred bytes. */
+    static final int MAX_FILE_BYTES = 64 * 1024;
+
+    /** Adds the options of the file {@code configFile} names, where no other source set them. */
+    private static void collectFile(RawValue configFile, List<String> problems, Map<AgentOption, RawValue> raw) {
+        String name = configFile.text().trim();
+        String source = "config file " + name;
+        java.util.Properties file = new java.util.Properties();
+        try {
+            java.nio.file.Path path = java.nio.file.Path.of(name);
+            if (java.nio.file.Files.size(path) > MAX_FILE_BYTES) {
+                problems.add("config: " + name + " (from " + configFile.source() + ") is larger than "
+                        + MAX_FILE_BYTES + " bytes; ignored");
+                return;
+            }
+            try (java.io.Reader reader = java.nio.file.Files.newBufferedReader(path,
+                    java.nio.charset.StandardCharsets.UTF_8)) {
+                file.load(reader);
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            problems.add("config: cannot read " + shorten(name) + " (from " + configFile.source() + "): "
+                    + e.getClass().getSimpleName() + "; ignored");
+            return;
+        }
+        for (String key : new java.util.TreeSet<>(file.stringPropertyNames())) {
+            String bare = key.startsWith(PROPERTY_PREFIX) ? key.substring(PROPERTY_PREFIX.length()) : key;
+            AgentOption option = AgentOption.fromKey(bare).orElse(null);
+            if (option == null || option == AgentOption.CONFIG) {
+                problems.add("unknown key '" + shorten(key) + "' in " + source + " (known: " + knownKeys()
+                        + "); ignored");
+                continue;
+            }
+            if (!raw.containsKey(option)) {
+                raw.put(option, new RawValue(option, file.getProperty(key).trim(), source + " (" + key + ")"));
+            }
+        }
     }
 
     /** Lower case, trimmed, with ';' (the stand-in for ',' inside agent arguments) turned back into ','. */
@@ -147,6 +236,11 @@ public final class AgentConfigParser {
             case LOOPBACK:
             case REQUIRE_V2: return parseBoolean(text);
             case LOG: return LogLevel.fromId(text).orElse(null);
+            case LOG_SINK: return LogSink.fromId(text).orElse(null);
+            case JMX: return parseBoolean(text);
+            case PROXY_LISTEN: return parseHostPort(text);
+            case UPSTREAM_SOCKS:
+                return text.equalsIgnoreCase("none") || text.equalsIgnoreCase("off") ? NONE : parseHostPort(text);
             default: throw new AssertionError(value.option()); // SHAPING and TRACE are handled by the caller
         }
     }
@@ -252,6 +346,38 @@ public final class AgentConfigParser {
             ports.add(port);
         }
         return ports.isEmpty() ? null : ports;
+    }
+
+    /** Stands for "explicitly none" among parsed values, where null means "bad value". */
+    private static final Object NONE = new Object();
+
+    /**
+     * {@code host:port} or {@code [v6]:port}, unresolved (no DNS in premain), or null if malformed.
+     */
+    public static InetSocketAddress parseHostPort(String text) {
+        String value = text.trim();
+        int colon = value.lastIndexOf(':');
+        if (colon <= 0 || colon == value.length() - 1 || value.length() - colon - 1 > 5) {
+            return null;
+        }
+        String host = value.substring(0, colon);
+        String port = value.substring(colon + 1);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        } else if (host.indexOf(':') >= 0) {
+            return null; // a bare IPv6 address needs brackets to tell its last group from the port
+        }
+        if (host.isEmpty() || host.length() > 255 || !isDigits(port)) {
+            return null;
+        }
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (c <= ' ' || c == '/' || c == '[' || c == ']' || c > '~') {
+                return null;
+            }
+        }
+        int number = Integer.parseInt(port);
+        return number < 1 || number > 65535 ? null : InetSocketAddress.createUnresolved(host, number);
     }
 
     /** Splits on every separator, keeping empty parts (so "8333+" has a bad, empty second port). */

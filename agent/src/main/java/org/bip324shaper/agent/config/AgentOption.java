@@ -2,6 +2,7 @@ package org.bip324shaper.agent.config;
 
 import java.util.Locale;
 import java.util.Optional;
+import org.bip324shaper.agent.log.RateLimitedLines;
 
 /**
  * The agent's options. Each can be given as an agent argument ({@code key=value}), a system property
@@ -18,6 +19,9 @@ public enum AgentOption {
             "v2 traffic shaping, overriding padding and decoy: a preset (reference, light, light-burst, lean,"
                     + " steady, balanced, strong) or a strategy spec such as ticker:min=1s;max=2s+random-decoys"
                     + " (in agent arguments ';' separates a strategy's keys, as ',' separates options)"),
+    AEAD("aead", "auto|jdk|bouncy-castle", "auto",
+            "the ChaCha20-Poly1305 implementation: auto takes the JDK's cipher where this JDK has it (faster from"
+                    + " JDK 20 on), else BouncyCastle's; both give identical bytes"),
     PORTS("ports", "PORT+PORT+...", "8333+18333+48333+38333+18444",
             "destination ports to intercept, joined with '+' (in a -D property or environment variable ','"
                     + " works too)"),
@@ -25,10 +29,25 @@ public enum AgentOption {
             "also intercept loopback destinations (off by default: bitcoinj probes 127.0.0.1:8333 for a local node)"),
     REQUIRE_V2("require-v2", "true|false", "false",
             "refuse intercepted connections that cannot use the v2 transport instead of relaying them as v1"),
-    LOG("log", "off|error|warn|info|debug", "info", "how much the agent prints to stderr"),
+    LOG("log", "off|error|warn|info|debug", "info", "how much the agent logs"),
+    LOG_SINK("log.sink", "stderr|jul", "stderr",
+            "where log lines go: stderr (at most " + RateLimitedLines.DEFAULT_BURST + " lines at once, then "
+                    + RateLimitedLines.DEFAULT_PER_SECOND + " a second; the rest is counted) or java.util.logging,"
+                    + " logger org.bip324shaper, which an app's SLF4J/logback bridge picks up"),
+    JMX("jmx", "true|false", "true",
+            "register the platform MBean org.bip324shaper:type=Agent (connections, transports, byte counts) for"
+                    + " jconsole and other JMX clients"),
     TRACE("trace", "DIR", "off",
             "write one trace file per v2 connection into DIR for the shape evaluation: times, directions and sizes"
-                    + " of writes, message types and lengths; never contents or keys");
+                    + " of writes, message types and lengths; never contents or keys"),
+    PROXY_LISTEN("proxy.listen", "HOST:PORT", "127.0.0.1:1080",
+            "proxy mode: the SOCKS5 listen address; a non-loopback one also needs --allow-remote"),
+    UPSTREAM_SOCKS("proxy.upstream-socks", "HOST:PORT", "none",
+            "proxy mode: dial peers through this SOCKS5 proxy (e.g. Tor at 127.0.0.1:9050); host names then"
+                    + " resolve there"),
+    CONFIG("config", "FILE", "none",
+            "a properties file with any of these options (key=value, the key with or without 'bip324.');"
+                    + " below the environment in precedence");
 
     private final String key;
     private final String syntax;
@@ -54,7 +73,7 @@ public enum AgentOption {
 
     /** e.g. {@code BIP324_REQUIRE_V2}. */
     public String environmentVariable() {
-        return "BIP324_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+        return "BIP324_" + key.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
     }
 
     public String syntax() {

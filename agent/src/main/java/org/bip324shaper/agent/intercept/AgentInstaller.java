@@ -13,6 +13,11 @@ import org.bip324shaper.agent.bridge.Bridge;
 import org.bip324shaper.agent.bridge.PeerDialer;
 import org.bip324shaper.agent.bridge.UpstreamConnector;
 import org.bip324shaper.agent.config.AgentConfig;
+import org.bip324shaper.agent.events.ConnectionEventHub;
+import org.bip324shaper.agent.events.ConnectionEvents;
+import org.bip324shaper.agent.events.ConnectionLogLines;
+import org.bip324shaper.agent.jmx.AgentStatus;
+import org.bip324shaper.agent.jmx.RegisterOnFirstEvent;
 import org.bip324shaper.agent.log.AgentLog;
 import org.bip324shaper.agent.v2.V2UpstreamConnector;
 
@@ -38,7 +43,9 @@ public final class AgentInstaller {
             log.warn("java.net.Socket connects will not be intercepted (cannot see its proxy settings): " + e);
             socketInternals = Optional.empty();
         }
-        Bridge bridge = new Bridge(upstreamFor(config, log), new BypassingDialer(PEER_CONNECT_TIMEOUT), log);
+        ConnectionEventHub events = connectionEvents(config, log);
+        Bridge bridge = new Bridge(upstreamFor(config, log, events), new BypassingDialer(PEER_CONNECT_TIMEOUT), log,
+                events);
         // an anonymous class, not a method reference: no lambda bootstrap while the wallet waits to start
         Predicate<InetSocketAddress> isBridge = new Predicate<>() {
             @Override
@@ -58,8 +65,17 @@ public final class AgentInstaller {
     }
 
     /** The BIP-324 upstream, falling back to v1 for peers without it unless {@code require-v2=true}. */
-    private static UpstreamConnector upstreamFor(AgentConfig config, AgentLog log) {
-        return new V2UpstreamConnector(config, log);
+    private static UpstreamConnector upstreamFor(AgentConfig config, AgentLog log, ConnectionEvents events) {
+        return new V2UpstreamConnector(config, log, events);
+    }
+
+    /** Log lines, and the MBean (registered at the first connection, off its thread) unless {@code jmx=false}. */
+    private static ConnectionEventHub connectionEvents(AgentConfig config, AgentLog log) {
+        ConnectionEventHub events = new ConnectionEventHub(new ConnectionLogLines(log));
+        if (config.jmx()) {
+            events.subscribe(new RegisterOnFirstEvent(new AgentStatus("agent", config.toAgentArgs()), log));
+        }
+        return events;
     }
 
     /**

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Objects;
 import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.Network;
+import org.bip324shaper.core.crypto.AeadBackend;
 import org.bip324shaper.core.trace.TraceRecorder;
 import org.bip324shaper.core.handshake.Role;
 import org.bip324shaper.core.shaping.TrafficConfig;
@@ -67,6 +68,12 @@ public final class V2HandshakeAttempt {
     /** As {@link #attempt(Socket, Network, TrafficConfig, Duration)}, recording the connection's shape. */
     public static Outcome attempt(Socket socket, Network network, TrafficConfig config, Duration timeout,
                                   TraceRecorder recorder) throws IOException {
+        return attempt(socket, network, config, AeadBackend.preferred(), timeout, recorder);
+    }
+
+    /** As {@link #attempt(Socket, Network, TrafficConfig, Duration, TraceRecorder)}, with this packet cipher. */
+    public static Outcome attempt(Socket socket, Network network, TrafficConfig config, AeadBackend aead,
+                                  Duration timeout, TraceRecorder recorder) throws IOException {
         DeadlineInputStream input;
         try {
             socket.setTcpNoDelay(true); // the engine decides where writes end; Nagle would only delay them
@@ -80,7 +87,7 @@ public final class V2HandshakeAttempt {
         try {
             // closes the socket (through input.close()) if the handshake fails
             protocol = ShapedProtocol.over(socket, input,
-                    ShapedProtocol.options(Role.INITIATOR, network).config(config).recorder(recorder));
+                    ShapedProtocol.options(Role.INITIATOR, network).config(config).recorder(recorder).aead(aead));
         } catch (IOException | RuntimeException e) {
             socket.close();
             if (e instanceof IOException io && !(e instanceof Bip324Exception)

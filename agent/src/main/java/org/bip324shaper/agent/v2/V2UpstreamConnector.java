@@ -14,8 +14,10 @@ import org.bip324shaper.agent.bridge.V1PassthroughConnector;
 import org.bip324shaper.agent.config.AgentConfig;
 import org.bip324shaper.core.trace.FileTraceRecorder;
 import org.bip324shaper.core.trace.TraceRecorder;
+import org.bip324shaper.agent.events.ConnectionEvents;
+import org.bip324shaper.agent.events.ConnectionFallback;
+import org.bip324shaper.agent.events.ConnectionLogLines;
 import org.bip324shaper.agent.log.AgentLog;
-import org.bip324shaper.agent.log.LogFormat;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.shaping.TrafficConfig;
 
@@ -44,14 +46,25 @@ public final class V2UpstreamConnector implements UpstreamConnector {
     private final Duration v2Timeout;
     private final V1OnlyPeers v1OnlyPeers;
     private final AgentLog log;
+    private final ConnectionEvents events;
     /** Built on first use, not in premain: it loads the shaping classes. */
     private volatile TrafficConfig trafficConfig;
 
     public V2UpstreamConnector(AgentConfig config, AgentLog log) {
-        this(config, DEFAULT_V2_TIMEOUT, new V1OnlyPeers(), log);
+        this(config, log, new ConnectionLogLines(log));
+    }
+
+    /** @param events where the v1 fallbacks are reported */
+    public V2UpstreamConnector(AgentConfig config, AgentLog log, ConnectionEvents events) {
+        this(config, DEFAULT_V2_TIMEOUT, new V1OnlyPeers(), log, events);
     }
 
     public V2UpstreamConnector(AgentConfig config, Duration v2Timeout, V1OnlyPeers v1OnlyPeers, AgentLog log) {
+        this(config, v2Timeout, v1OnlyPeers, log, new ConnectionLogLines(log));
+    }
+
+    public V2UpstreamConnector(AgentConfig config, Duration v2Timeout, V1OnlyPeers v1OnlyPeers, AgentLog log,
+                               ConnectionEvents events) {
         this.config = Objects.requireNonNull(config, "config");
         this.v2Timeout = Objects.requireNonNull(v2Timeout, "v2Timeout");
         if (v2Timeout.isNegative() || v2Timeout.isZero()) {
@@ -59,6 +72,7 @@ public final class V2UpstreamConnector implements UpstreamConnector {
         }
         this.v1OnlyPeers = Objects.requireNonNull(v1OnlyPeers, "v1OnlyPeers");
         this.log = Objects.requireNonNull(log, "log");
+        this.events = Objects.requireNonNull(events, "events");
     }
 
     /** A file recorder for this connection when {@code trace=DIR} is set; written when the connection ends. */
@@ -90,7 +104,8 @@ public final class V2UpstreamConnector implements UpstreamConnector {
         TraceRecorder recorder = openTrace(request);
         V2HandshakeAttempt.Outcome outcome;
         try {
-            outcome = V2HandshakeAttempt.attempt(socket, network, trafficConfig(), v2Timeout, recorder);
+            outcome = V2HandshakeAttempt.attempt(socket, network, trafficConfig(), config.aeadBackend(), v2Timeout,
+                    recorder);
         } catch (SocketTimeoutException e) {
             recorder.close();
             throw new IOException("v2 handshake: the peer sent its key but did not finish within "
@@ -109,8 +124,7 @@ public final class V2UpstreamConnector implements UpstreamConnector {
             throw new IOException("require-v2=true and the v2 attempt was dropped (" + reason + ")");
         }
         v1OnlyPeers.remember(peer);
-        log.debug("#" + request.connectionId() + " " + LogFormat.address(peer) + " remembered as v1-only for "
-                + v1OnlyPeers.memory().toMinutes() + " min");
+        events.fellBack(new ConnectionFallback(request.connectionId(), peer, reason, v1OnlyPeers.memory()));
         return V1PassthroughConnector.because("v1 fallback: " + reason).open(request, dialer);
     }
 

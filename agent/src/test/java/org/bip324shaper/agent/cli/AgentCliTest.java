@@ -54,6 +54,7 @@ class AgentCliTest {
         assertTrue(help.contains("-javaagent:bip324-agent.jar"));
         assertTrue(help.contains(
                 "the agent\n  argument wins over the system property, which wins over the environment variable"));
+        assertTrue(help.contains("effective configuration"), "help ends with the effective configuration");
     }
 
     @Test
@@ -162,5 +163,49 @@ class AgentCliTest {
     private static NetworkMessage message(byte[] contents) throws Exception {
         assertNotNull(contents, "the node received nothing");
         return ((V2Decoded.Message) V2MessageCodec.decode(contents)).message();
+    }
+
+    @Test
+    void configPrintsEffectiveValuesWithTheirSources() {
+        assertEquals(AgentCli.OK, run("config", "--shaping", "ticker:min=1s,max=2s", "--ports", "18444,18445",
+                "--listen=127.0.0.1:1099"));
+        String text = out();
+        assertTrue(text.matches("(?s).*\\n  shaping +ticker:min=1s,max=2s +command-line flag.*"), text);
+        assertTrue(text.matches("(?s).*\\n  ports +18444\\+18445 +command-line flag.*"), text);
+        assertTrue(text.matches("(?s).*\\n  proxy.listen +127.0.0.1:1099 +command-line flag.*"), text);
+        assertTrue(text.matches("(?s).*\\n  padding +random +default\\n.*"), text);
+        assertEquals(AgentCli.OK, run("config", "--log", "loud"));
+        assertTrue(out().contains("problem: log: bad value 'loud'"), out());
+        assertEquals(AgentCli.ERROR, run("config", "--bogus"));
+        assertEquals(AgentCli.ERROR, run("config", "--shaping"));
+        assertTrue(err().contains("--shaping needs a value"), err());
+    }
+
+    @Test
+    void proxyRefusesANonLoopbackListenAddressWithoutAllowRemote() {
+        assertEquals(AgentCli.ERROR, run("proxy", "--listen", "0.0.0.0:1080"));
+        assertTrue(err().contains("--allow-remote"), err());
+        assertEquals(AgentCli.ERROR, run("proxy", "--frobnicate"));
+        assertTrue(err().contains("unexpected argument '--frobnicate'"), err());
+    }
+
+    @Test
+    void proxyStartsOnLoopbackAndServesUntilClosed() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        ProxyCommand.Running running = ProxyCommand.start(java.util.List.of("--listen", "127.0.0.1:" + port,
+                "--log", "off", "--jmx", "false"), new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(port, running.proxy().address().getPort());
+            try (java.net.Socket client = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+                client.setSoTimeout(10_000);
+                client.getOutputStream().write(new byte[] {5, 1, 0});
+                assertEquals(0, client.getInputStream().readNBytes(2)[1], "no-auth chosen");
+            }
+        } finally {
+            running.proxy().close();
+        }
     }
 }

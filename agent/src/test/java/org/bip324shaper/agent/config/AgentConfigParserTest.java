@@ -209,7 +209,10 @@ class AgentConfigParserTest {
     void optionNamesFollowOneScheme() {
         assertEquals("bip324.require-v2", AgentOption.REQUIRE_V2.systemProperty());
         assertEquals("BIP324_REQUIRE_V2", AgentOption.REQUIRE_V2.environmentVariable());
-        assertEquals(Set.of("padding", "decoy", "shaping", "ports", "loopback", "require-v2", "log", "trace"),
+        assertEquals("BIP324_LOG_SINK", AgentOption.LOG_SINK.environmentVariable());
+        assertEquals("BIP324_PROXY_UPSTREAM_SOCKS", AgentOption.UPSTREAM_SOCKS.environmentVariable());
+        assertEquals(Set.of("padding", "decoy", "shaping", "aead", "ports", "loopback", "require-v2", "log",
+                        "log.sink", "jmx", "trace", "proxy.listen", "proxy.upstream-socks", "config"),
                 java.util.Arrays.stream(AgentOption.values()).map(AgentOption::key)
                         .collect(java.util.stream.Collectors.toSet()));
     }
@@ -254,5 +257,72 @@ class AgentConfigParserTest {
         assertEquals(List.of(), parsed.problems());
         assertEquals(config, parsed.config());
         assertFalse(AgentConfig.defaults().toAgentArgs().contains("shaping"), "no override, no shaping option");
+    }
+
+    @Test
+    void newOptionsAreTypedAndRoundTrip(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        ParsedConfig parsed = args("aead=bouncy-castle,log.sink=jul,jmx=false,proxy.listen=[::1]:1090,"
+                + "proxy.upstream-socks=localhost:9050");
+        assertEquals(List.of(), parsed.problems());
+        AgentConfig config = parsed.config();
+        assertEquals(java.util.Optional.of(org.bip324shaper.core.crypto.AeadBackend.BOUNCY_CASTLE), config.aead());
+        assertEquals(org.bip324shaper.agent.log.LogSink.JUL, config.logSink());
+        assertFalse(config.jmx());
+        assertEquals("::1", config.proxyListen().getHostString());
+        assertEquals(1090, config.proxyListen().getPort());
+        assertTrue(config.proxyListen().isUnresolved(), "never resolved while parsing");
+        assertEquals("localhost:9050", AgentConfig.hostPort(config.upstreamSocks().orElseThrow()));
+        assertEquals(config, args(config.toAgentArgs()).config());
+        assertEquals("[::1]:1090", config.valueText(AgentOption.PROXY_LISTEN));
+    }
+
+    @Test
+    void badNewValuesAreReportedAndDefaulted() {
+        assertOneProblemContaining(args("aead=openssl"), "aead: bad value 'openssl'", "using auto");
+        assertOneProblemContaining(args("log.sink=syslog"), "log.sink: bad value", "stderr|jul");
+        assertOneProblemContaining(args("proxy.listen=1080"), "proxy.listen: bad value");
+        assertOneProblemContaining(args("proxy.listen=::1:1080"), "proxy.listen: bad value");
+        assertOneProblemContaining(args("proxy.upstream-socks=tor:99999"), "proxy.upstream-socks: bad value");
+        assertEquals(AgentConfig.defaults(), args("aead=auto,proxy.upstream-socks=none").config());
+    }
+
+    @Test
+    void aConfigFileFillsWhatNoOtherSourceSets(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("bip324.properties");
+        java.nio.file.Files.writeString(file, "# comment\npadding=off\nbip324.log=debug\nports=18444\n"
+                + "require-v2=true\n");
+        ParsedConfig parsed = AgentConfigParser.parse("require-v2=false", Map.of("bip324.config", file.toString()),
+                Map.of("BIP324_LOG", "warn"));
+        assertEquals(List.of(), parsed.problems());
+        AgentConfig config = parsed.config();
+        assertEquals(PaddingMode.OFF, config.padding());
+        assertEquals(LogLevel.WARN, config.logLevel(), "the environment beats the file");
+        assertFalse(config.requireV2(), "an agent argument beats the file");
+        assertEquals(ports(18444), config.ports());
+        assertEquals("config file " + file + " (padding)", parsed.sourceOf(AgentOption.PADDING));
+        assertEquals("config file " + file + " (ports)", parsed.sourceOf(AgentOption.PORTS));
+        assertEquals("environment variable BIP324_LOG", parsed.sourceOf(AgentOption.LOG));
+        assertEquals("agent argument", parsed.sourceOf(AgentOption.REQUIRE_V2));
+        assertEquals("system property bip324.config", parsed.sourceOf(AgentOption.CONFIG));
+        assertEquals("default", parsed.sourceOf(AgentOption.DECOY));
+    }
+
+    @Test
+    void aMissingOrBadConfigFileIsReportedNotFatal(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        ParsedConfig missing = args("config=" + dir.resolve("nope.properties"));
+        assertOneProblemContaining(missing, "config: cannot read", "NoSuchFileException");
+        assertEquals(AgentConfig.defaults(), missing.config());
+        java.nio.file.Path file = dir.resolve("typo.properties");
+        java.nio.file.Files.writeString(file, "pading=off\nlog=loud\n");
+        ParsedConfig typo = args("config=" + file);
+        assertEquals(2, typo.problems().size(), typo.problems().toString());
+        assertTrue(typo.problems().get(0).contains("unknown key 'pading'"), typo.problems().toString());
+        assertTrue(typo.problems().get(1).contains("log: bad value 'loud' from config file"),
+                typo.problems().toString());
+        java.nio.file.Path big = dir.resolve("big.properties");
+        java.nio.file.Files.write(big, new byte[AgentConfigParser.MAX_FILE_BYTES + 1]);
+        assertOneProblemContaining(args("config=" + big), "larger than");
     }
 }

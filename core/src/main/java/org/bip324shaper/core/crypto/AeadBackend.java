@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /**
  * Which ChaCha20-Poly1305 implementation encrypts packets. Both give identical bytes (both pass every BIP-324 vector);
- * they differ in speed, which depends on the JDK. {@link #preferred()} picks one once, at class initialisation.
+ * they differ in speed, which depends on the JDK. Core reads no configuration: {@link #preferred()} is the default,
+ * and an application picks another explicitly ({@code ConnectionOptions.aead}, {@code ShapedEngine.Builder.aead});
+ * the agent reads its {@code aead} option for that.
  */
 public enum AeadBackend {
     /** BouncyCastle's lightweight {@code ChaCha20Poly1305}: pure Java, the same speed on every JDK. */
@@ -12,51 +14,44 @@ public enum AeadBackend {
     /** The JDK's {@code ChaCha20-Poly1305} cipher (SunJCE), vectorised by HotSpot intrinsics on recent JDKs. */
     JDK;
 
-    /** System property that overrides the choice: {@code BOUNCY_CASTLE} or {@code JDK} (case-insensitive). */
-    public static final String PROPERTY = "org.bip324shaper.aead";
-
-    private static final AeadBackend PREFERRED = chooseOrDefault(
-            Runtime.version().feature(), System.getProperty(PROPERTY), jdkCipherAvailable());
-
     /**
-     * The default backend: the {@value #PROPERTY} system property if set; otherwise {@link #JDK} whenever SunJCE has
-     * the cipher, else {@link #BOUNCY_CASTLE}. Measured side by side with {@code bench/PacketCipherBenchmark}: on JDK 25
-     * the JDK cipher (ChaCha20 and Poly1305 intrinsics) is about 9x BouncyCastle at 1 MiB and 1.5x at 256 B; on
-     * JDK 17, where it is pure Java, it is still 1.1-1.3x BouncyCastle at 256 B..1 MiB (and level at 32 B).
+     * The default backend: {@link #JDK} whenever SunJCE has the cipher, else {@link #BOUNCY_CASTLE}. Measured side
+     * by side with {@code bench/PacketCipherBenchmark}: on JDK 25 the JDK cipher (ChaCha20 and Poly1305 intrinsics)
+     * is about 9x BouncyCastle at 1 MiB and 1.5x at 256 B; on JDK 17, where it is pure Java, it is still 1.1-1.3x
+     * BouncyCastle at 256 B..1 MiB (and level at 32 B).
      */
     public static AeadBackend preferred() {
-        return PREFERRED;
+        return Availability.PREFERRED;
+    }
+
+    /** Whether this JDK can run this backend (BouncyCastle always can). */
+    public boolean isAvailable() {
+        return this == BOUNCY_CASTLE || Availability.JDK_CIPHER;
+    }
+
+    /** The configuration name: {@code jdk} or {@code bouncy-castle}. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /**
+     * Reads {@code jdk} or {@code bouncy-castle} (case-insensitive; {@code _} for {@code -} too).
+     *
+     * @throws IllegalArgumentException naming the accepted values
+     */
+    public static AeadBackend parse(String text) {
+        String normalized = text.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        for (AeadBackend backend : values()) {
+            if (backend.name().equals(normalized)) {
+                return backend;
+            }
+        }
+        throw new IllegalArgumentException("AEAD backend must be jdk or bouncy-castle, not '" + text + "'");
     }
 
     /** The rule behind {@link #preferred()}, separate so that it can be tested. */
-    static AeadBackend choose(int jdkFeature, String override, boolean jdkAvailable) {
-        if (override != null && !override.isBlank()) {
-            AeadBackend chosen;
-            try {
-                chosen = valueOf(override.trim().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(PROPERTY + " must be BOUNCY_CASTLE or JDK, not '" + override + "'");
-            }
-            if (chosen == JDK && !jdkAvailable) {
-                throw new IllegalStateException(PROPERTY + "=JDK but this JDK has no SunJCE ChaCha20-Poly1305");
-            }
-            return chosen;
-        }
+    static AeadBackend choose(boolean jdkAvailable) {
         return jdkAvailable ? JDK : BOUNCY_CASTLE;
-    }
-
-    /**
-     * {@link #choose}, but a bad override must not make this class unloadable (which would end every connection
-     * with an ExceptionInInitializerError): it is reported once on stderr and the default applies.
-     */
-    static AeadBackend chooseOrDefault(int jdkFeature, String override, boolean jdkAvailable) {
-        try {
-            return choose(jdkFeature, override, jdkAvailable);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            AeadBackend fallback = choose(jdkFeature, null, jdkAvailable);
-            System.err.println("[bip324] WARN  " + e.getMessage() + "; using " + fallback);
-            return fallback;
-        }
     }
 
     /** A new, keyless instance of this backend. */
@@ -64,12 +59,18 @@ public enum AeadBackend {
         return this == JDK ? new JdkChaCha20Poly1305() : new BouncyCastleChaCha20Poly1305();
     }
 
-    private static boolean jdkCipherAvailable() {
-        try {
-            javax.crypto.Cipher.getInstance(JdkChaCha20Poly1305.ALGORITHM, JdkChaCha20Poly1305.PROVIDER);
-            return true;
-        } catch (java.security.GeneralSecurityException e) {
-            return false;
+    /** Probed once, on first use. */
+    private static final class Availability {
+        static final boolean JDK_CIPHER = jdkCipherAvailable();
+        static final AeadBackend PREFERRED = choose(JDK_CIPHER);
+
+        private static boolean jdkCipherAvailable() {
+            try {
+                javax.crypto.Cipher.getInstance(JdkChaCha20Poly1305.ALGORITHM, JdkChaCha20Poly1305.PROVIDER);
+                return true;
+            } catch (java.security.GeneralSecurityException e) {
+                return false;
+            }
         }
     }
 }

@@ -22,6 +22,7 @@ import org.bip324shaper.core.message.NetworkMessage;
 import org.bip324shaper.core.message.V2Decoded;
 import org.bip324shaper.core.message.V2MessageCodec;
 import org.bip324shaper.core.packet.Packet;
+import org.bip324shaper.core.crypto.AeadBackend;
 import org.bip324shaper.core.packet.PacketDecoder;
 import org.bip324shaper.core.packet.PacketEncoder;
 import org.bip324shaper.core.shaping.Flush;
@@ -103,6 +104,7 @@ public final class ShapedEngine {
                 .garbageLength(shape.garbageLength())
                 .decoysBeforeVersion(shape.decoyLengthsBeforeVersion())
                 .maxContentsLength(b.maxContentsLength)
+                .aead(b.aead)
                 .random(b.keyRandom)
                 .build();
         synchronized (outLock) {
@@ -628,6 +630,7 @@ public final class ShapedEngine {
         private SecureRandom keyRandom;
         private TraceRecorder recorder = TraceRecorder.NONE;
         private int maxContentsLength = PacketDecoder.DEFAULT_MAX_CONTENTS;
+        private AeadBackend aead = AeadBackend.preferred();
 
         private Builder(Role role, Network network) {
             this.role = Objects.requireNonNull(role, "role");
@@ -666,6 +669,12 @@ public final class ShapedEngine {
                 throw new IllegalArgumentException("max contents length must be positive, got " + max);
             }
             this.maxContentsLength = max;
+            return this;
+        }
+
+        /** The packet cipher implementation (default {@link AeadBackend#preferred()}); both give identical bytes. */
+        public Builder aead(AeadBackend backend) {
+            this.aead = Objects.requireNonNull(backend, "backend");
             return this;
         }
 

@@ -13,6 +13,7 @@ import org.bip324shaper.core.HandshakeStateException;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.V1PeerException;
 import org.bip324shaper.core.WrongNetworkException;
+import org.bip324shaper.core.crypto.AeadBackend;
 import org.bip324shaper.core.crypto.EllSwiftPrivateKey;
 import org.bip324shaper.core.crypto.EllSwiftPublicKey;
 import org.bip324shaper.core.crypto.SessionKeys;
@@ -44,6 +45,7 @@ public final class Handshake {
     private final byte[] ourGarbage;
     private final List<Integer> decoyLengths;
     private final int maxContentsLength;
+    private final AeadBackend aead;
 
     private final ByteArrayOutputStream outbound = new ByteArrayOutputStream();
     private final byte[] theirKey = new byte[KEY_LENGTH];
@@ -68,6 +70,7 @@ public final class Handshake {
         this.role = b.role;
         this.network = b.network;
         this.maxContentsLength = b.maxContentsLength;
+        this.aead = b.aead;
         this.decoyLengths = List.copyOf(b.decoyLengths);
         SecureRandom random = b.random != null ? b.random : new SecureRandom();
         this.privateKey = b.privateKey != null ? b.privateKey : EllSwiftPrivateKey.generate(random);
@@ -251,8 +254,8 @@ public final class Handshake {
             Arrays.fill(secret, (byte) 0);
         }
         privateKey.destroy();
-        encoder = new PacketEncoder(keys.sendLengthKey(), keys.sendPacketKey());
-        decoder = new PacketDecoder(keys.recvLengthKey(), keys.recvPacketKey(), maxContentsLength);
+        encoder = new PacketEncoder(keys.sendLengthKey(), keys.sendPacketKey(), aead);
+        decoder = new PacketDecoder(keys.recvLengthKey(), keys.recvPacketKey(), maxContentsLength, aead);
         recvTerminator = keys.recvGarbageTerminator();
         sendTerminatorDecoysAndVersion(keys.sendGarbageTerminator());
         state = HandshakeState.AWAITING_GARBAGE_TERMINATOR;
@@ -348,6 +351,7 @@ public final class Handshake {
         private int garbageLength;
         private List<Integer> decoyLengths = List.of();
         private int maxContentsLength = PacketDecoder.DEFAULT_MAX_CONTENTS;
+        private AeadBackend aead = AeadBackend.preferred();
         private SecureRandom random;
         private EllSwiftPrivateKey privateKey;
 
@@ -383,6 +387,12 @@ public final class Handshake {
                 throw new IllegalArgumentException("max contents length must be positive, got " + max);
             }
             this.maxContentsLength = max;
+            return this;
+        }
+
+        /** The packet cipher implementation (default {@link AeadBackend#preferred()}); both give identical bytes. */
+        public Builder aead(AeadBackend backend) {
+            this.aead = Objects.requireNonNull(backend, "backend");
             return this;
         }
 

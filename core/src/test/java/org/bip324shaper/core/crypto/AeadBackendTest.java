@@ -2,33 +2,52 @@ package org.bip324shaper.core.crypto;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class AeadBackendTest {
     @Test
-    void defaultsToTheJdkCipherFromJdk20AndToBouncyCastleBefore() {
-        assertEquals(AeadBackend.JDK, AeadBackend.choose(17, null, true));
-        assertEquals(AeadBackend.JDK, AeadBackend.choose(19, null, true));
-        assertEquals(AeadBackend.JDK, AeadBackend.choose(20, null, true));
-        assertEquals(AeadBackend.JDK, AeadBackend.choose(25, "", true));
-        assertEquals(AeadBackend.BOUNCY_CASTLE, AeadBackend.choose(25, null, false));
+    void defaultsToTheJdkCipherWhereSunJceHasIt() {
+        assertEquals(AeadBackend.JDK, AeadBackend.choose(true));
+        assertEquals(AeadBackend.BOUNCY_CASTLE, AeadBackend.choose(false));
+        assertEquals(AeadBackend.choose(AeadBackend.JDK.isAvailable()), AeadBackend.preferred());
+        assertTrue(AeadBackend.BOUNCY_CASTLE.isAvailable());
     }
 
     @Test
-    void thePropertyOverridesTheDefault() {
-        assertEquals(AeadBackend.JDK, AeadBackend.choose(17, "jdk", true));
-        assertEquals(AeadBackend.BOUNCY_CASTLE, AeadBackend.choose(25, " bouncy_castle ", true));
-        assertThrows(IllegalArgumentException.class, () -> AeadBackend.choose(25, "openssl", true));
-        assertThrows(IllegalStateException.class, () -> AeadBackend.choose(25, "JDK", false));
-        // At class initialisation a bad value falls back to the default instead of breaking the class.
-        assertEquals(AeadBackend.JDK, AeadBackend.chooseOrDefault(25, "openssl", true));
-        assertEquals(AeadBackend.BOUNCY_CASTLE, AeadBackend.chooseOrDefault(25, "JDK", false));
+    void parsesTheConfigurationNames() {
+        assertEquals(AeadBackend.JDK, AeadBackend.parse("jdk"));
+        assertEquals(AeadBackend.BOUNCY_CASTLE, AeadBackend.parse(" bouncy-castle "));
+        assertEquals(AeadBackend.BOUNCY_CASTLE, AeadBackend.parse("BOUNCY_CASTLE"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AeadBackend.parse("openssl"));
+        assertTrue(e.getMessage().contains("jdk or bouncy-castle"), e.getMessage());
+        for (AeadBackend b : AeadBackend.values()) {
+            assertEquals(b, AeadBackend.parse(b.id()));
+        }
     }
 
+    /** Core takes its settings explicitly: no source file of core reads a system property or the environment. */
     @Test
-    void preferredFollowsTheRuleOnThisJdk() {
-        assertEquals(AeadBackend.choose(Runtime.version().feature(), System.getProperty(AeadBackend.PROPERTY), true),
-                AeadBackend.preferred());
+    void noCoreSourceReadsSystemPropertiesOrTheEnvironment() throws Exception {
+        Path sources = Path.of("src/main/java");
+        assertTrue(Files.isDirectory(sources), "run from the core module: " + sources.toAbsolutePath());
+        List<String> readers;
+        try (Stream<Path> files = Files.walk(sources)) {
+            readers = files.filter(f -> f.toString().endsWith(".java")).filter(f -> {
+                try {
+                    String text = Files.readString(f);
+                    return text.contains("System.getProperty") || text.contains("System.getenv")
+                            || text.contains("Integer.getInteger") || text.contains("Boolean.getBoolean");
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).map(Path::toString).toList();
+        }
+        assertEquals(List.of(), readers);
     }
 }

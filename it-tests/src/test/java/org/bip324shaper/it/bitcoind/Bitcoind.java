@@ -49,6 +49,12 @@ public final class Bitcoind implements Closeable {
 
     /** Starts bitcoind and waits until its RPC answers. */
     public static Bitcoind start(Path executable, boolean v2transport) throws IOException, InterruptedException {
+        return start(executable, v2transport, List.of());
+    }
+
+    /** As {@link #start(Path, boolean)}, with more command-line options (e.g. {@code -proxy=}, {@code -connect=}). */
+    public static Bitcoind start(Path executable, boolean v2transport, List<String> extraArgs)
+            throws IOException, InterruptedException {
         if (!Files.isExecutable(executable)) {
             throw new IOException(ENVIRONMENT + "=" + executable + " is not an executable file");
         }
@@ -75,6 +81,7 @@ public final class Bitcoind implements Closeable {
                     "-discover=0",
                     "-listenonion=0",
                     "-printtoconsole=0"));
+            cmd.addAll(extraArgs);
             process = new ProcessBuilder(cmd)
                     .redirectErrorStream(true)
                     .redirectOutput(datadir.resolve("bitcoind.out").toFile())

@@ -14,6 +14,7 @@ import org.bitcoinj.base.Sha256Hash;
  * @param estimatedWhenSpendable its ESTIMATED balance at that moment (sat)
  * @param finalAvailable AVAILABLE balance after the payment confirmed (sat)
  * @param finalEstimated ESTIMATED balance after the payment confirmed (sat)
+ * @param walletStdout every line the wallet printed
  * @param transcript the wallet's command, stdout and stderr, for failure messages
  */
 public record WalletRun(String backend, Path java, WalletMain.Client client, Address walletAddress, Address payee,
@@ -23,5 +24,5 @@ public record WalletRun(String backend, Path java, WalletMain.Client client, Add
                         List<RegtestBackend.TxOutput> mempoolOutputs, Sha256Hash confirmingBlock,
                         int confirmedHeight, long finalAvailable, long finalEstimated,
                         List<RegtestBackend.BackendPeer> peersAtEnd, List<AgentConnectionLog> agentConnections,
-                        int exitCode, String transcript) {
+                        int exitCode, List<String> walletStdout, String transcript) {
 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.bip324shaper.it.wallet.WalletJvm;
 import org.bip324shaper.it.wallet.WalletMain;
 import org.bip324shaper.it.wallet.WalletProcess;
@@ -33,6 +34,16 @@ public final class WalletScenario {
     private final Path java;
     private final WalletMain.Client client;
     private final String agentOptions;
+    private String route = "direct";
+    private List<String> jvmArgs = List.of();
+    private Supplier<String> connectionLog;
+    private SyncHook atSync = wallet -> { };
+
+    /** Something to check while the wallet is connected and synced (e.g. read its MBean). */
+    @FunctionalInterface
+    public interface SyncHook {
+        void run(WalletProcess wallet) throws Exception;
+    }
 
     public WalletScenario(RegtestBackend backend, Path java, WalletMain.Client client) {
         this(backend, java, client, "loopback=true,ports=" + backend.p2pPort());
@@ -45,20 +56,43 @@ public final class WalletScenario {
         this.agentOptions = agentOptions;
     }
 
-    public WalletRun run() throws IOException, InterruptedException, TimeoutException {
+    /** The wallet's socket route ({@link WalletMain}): {@code socks=HOST:PORT} and {@code factory} need no agent. */
+    public WalletScenario route(String route) {
+        this.route = route;
+        return this;
+    }
+
+    public WalletScenario jvmArgs(List<String> jvmArgs) {
+        this.jvmArgs = List.copyOf(jvmArgs);
+        return this;
+    }
+
+    /** Where the relay's {@code #id open/close} lines come from, when not the wallet's stderr (a proxy's). */
+    public WalletScenario connectionLog(Supplier<String> source) {
+        this.connectionLog = source;
+        return this;
+    }
+
+    public WalletScenario atSync(SyncHook hook) {
+        this.atSync = hook;
+        return this;
+    }
+
+    public WalletRun run() throws Exception {
         // addresses the wallet does not own: the miner's for maturing blocks, the payee for the payment
         Address miner = new ECKey().toAddress(ScriptType.P2WPKH, BitcoinNetwork.REGTEST);
         Address payee = new ECKey().toAddress(ScriptType.P2WPKH, BitcoinNetwork.REGTEST);
         backend.generateToAddress(PREMINED_BLOCKS, miner);
 
         WalletProcess.Launch launch = new WalletProcess.Launch(java, WalletJvm.agentJar(), agentOptions,
-                WalletJvm.walletClasspath(), backend.p2pPort(), client, payee, PAYMENT, STEP_TIMEOUT);
+                WalletJvm.walletClasspath(), backend.p2pPort(), client, payee, PAYMENT, STEP_TIMEOUT, route, jvmArgs);
         try (WalletProcess wallet = launch.start()) {
             Address walletAddress = AddressParser.getDefault(BitcoinNetwork.REGTEST)
                     .parseAddress(wallet.awaitLine("ADDRESS", STEP_TIMEOUT));
             int syncedHeight = Integer.parseInt(wallet.awaitLine("SYNCED", STEP_TIMEOUT));
             int backendHeightAtSync = backend.height();
             List<RegtestBackend.BackendPeer> peersAtSync = backend.peers();
+            atSync.run(wallet);
 
             Sha256Hash coinbaseBlock = backend.generateToAddress(1, walletAddress).get(0);
             long coinbaseToWallet = backend.coinbasePaidTo(coinbaseBlock, walletAddress);
@@ -81,7 +115,9 @@ public final class WalletScenario {
                     backendHeightAtSync, peersAtSync, coinbaseToWallet, spendable[0], spendable[1], txid,
                     Long.parseLong(broadcast[1]), Long.parseLong(broadcast[2]), mempoolOutputs, confirmingBlock,
                     Integer.parseInt(confirmed[1]), afterPayment[0], afterPayment[1], peersAtEnd,
-                    AgentConnectionLog.parse(wallet.stderr()), exit, wallet.describe());
+                    AgentConnectionLog.parse(connectionLog == null ? wallet.stderr() : connectionLog.get()), exit,
+                    wallet.stdout(), wallet.describe()
+                            + (connectionLog == null ? "" : "\n--- relay log ---\n" + connectionLog.get()));
         }
     }
 

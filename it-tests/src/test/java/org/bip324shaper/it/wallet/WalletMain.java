@@ -1,13 +1,18 @@
 package org.bip324shaper.it.wallet;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.SocketFactory;
 import org.bitcoinj.base.Address;
 import org.bitcoinj.base.AddressParser;
 import org.bitcoinj.base.BitcoinNetwork;
@@ -47,10 +52,21 @@ import org.bitcoinj.wallet.Wallet;
  *
  * A step that does not happen within its timeout prints {@code ERROR <what>} and exits with status 2.
  *
- * <p>Arguments: {@code <port> <nio|blocking> <pay-to address> <amount sat> [step timeout seconds]}.
+ * <p>Arguments: {@code <port> <nio|blocking> <pay-to address> <amount sat> [step timeout seconds] [payments]}. The
+ * system property {@value #ROUTE_PROPERTY}, for the blocking client only, says how its sockets are made:
+ * {@code direct} (the default; the agent, if attached, intercepts them), {@code socks=HOST:PORT} (through a SOCKS5
+ * proxy, e.g. {@code bip324-agent.jar proxy}) or {@code factory} ({@code Bip324SocketFactory} from the agent jar on the classpath, no agent). With
+ * {@code factory} the wallet also subscribes to the factory's connection events and prints each one:
+ *
+ * <pre>
+ * EVENT opened id=&lt;n&gt; transport=&lt;v1|v2&gt; session=&lt;hex|-&gt;
+ * EVENT closed id=&lt;n&gt; transport=&lt;v1|v2&gt; sent=&lt;bytes&gt; received=&lt;bytes&gt;
+ * </pre>
  */
 public final class WalletMain {
     private static final PrintStream OUT = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    /** The system property with the blocking client's socket route (see the class comment). */
+    public static final String ROUTE_PROPERTY = "wallet.route";
 
     private WalletMain() {
     }
@@ -74,8 +90,9 @@ public final class WalletMain {
         Coin amount = Coin.valueOf(Long.parseLong(args[3]));
         Duration timeout = Duration.ofSeconds(args.length > 4 ? Long.parseLong(args[4]) : 120);
         int payments = args.length > 5 ? Integer.parseInt(args[5]) : 1;
+        String route = System.getProperty(ROUTE_PROPERTY, "direct");
         try {
-            run(port, client, payTo, amount, timeout, payments);
+            run(port, client, payTo, amount, timeout, payments, route);
             System.exit(0);
         } catch (TimeoutException e) {
             OUT.println("ERROR timed out waiting for " + e.getMessage());
@@ -83,7 +100,8 @@ public final class WalletMain {
         }
     }
 
-    private static void run(int port, Client client, Address payTo, Coin amount, Duration timeout, int payments)
+    private static void run(int port, Client client, Address payTo, Coin amount, Duration timeout, int payments,
+                            String route)
             throws Exception {
         Context.propagate(new Context());
         BitcoinNetwork network = BitcoinNetwork.REGTEST;
@@ -93,7 +111,7 @@ public final class WalletMain {
         BlockChain chain = new BlockChain(network, wallet,
                 new MemoryBlockStore(RegTestParams.get().getGenesisBlock()));
         PeerGroup peers = client == Client.BLOCKING
-                ? new BlockingPeerGroup(network, chain)
+                ? new BlockingPeerGroup(network, chain, socketFactory(route))
                 : new PeerGroup(network, chain);
         peers.setUseLocalhostPeerWhenPossible(false); // else it also tries 127.0.0.1:18444
         peers.addWallet(wallet);
@@ -170,8 +188,90 @@ public final class WalletMain {
 
     /** bitcoinj only offers the connection-manager constructor to subclasses. */
     private static final class BlockingPeerGroup extends PeerGroup {
-        BlockingPeerGroup(BitcoinNetwork network, BlockChain chain) {
-            super(network, chain, new BlockingClientManager());
+        BlockingPeerGroup(BitcoinNetwork network, BlockChain chain, SocketFactory sockets) {
+            super(network, chain, new BlockingClientManager(sockets));
         }
+    }
+
+    /** The blocking client's sockets for a route (see the class comment). */
+    private static SocketFactory socketFactory(String route) throws Exception {
+        if (route.equals("direct")) {
+            return SocketFactory.getDefault();
+        }
+        if (route.startsWith("socks=")) {
+            String[] hostPort = route.substring(6).split(":");
+            Proxy proxy = new Proxy(Proxy.Type.SOCKS, new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])));
+            return new SocketFactory() {
+                @Override
+                public Socket createSocket() {
+                    return new Socket(proxy);
+                }
+
+                @Override
+                public Socket createSocket(String host, int port) throws IOException {
+                    Socket s = createSocket();
+                    s.connect(new InetSocketAddress(host, port));
+                    return s;
+                }
+
+                @Override
+                public Socket createSocket(String host, int port, InetAddress local, int localPort) {
+                    throw new UnsupportedOperationException();
+                }
+
+                @Override
+                public Socket createSocket(InetAddress host, int port) throws IOException {
+                    Socket s = createSocket();
+                    s.connect(new InetSocketAddress(host, port));
+                    return s;
+                }
+
+                @Override
+                public Socket createSocket(InetAddress host, int port, InetAddress local, int localPort) {
+                    throw new UnsupportedOperationException();
+                }
+            };
+        }
+        if (route.equals("factory")) {
+            // the one line an app writes is Bip324SocketFactory.forNetwork(Network.REGTEST); reflection here only
+            // because this module compiles without the agent's classes (the wallet JVM gets the shaded jar)
+            Class<?> factoryClass = Class.forName("org.bip324shaper.agent.factory.Bip324SocketFactory");
+            Object factory = factoryClass.getMethod("forNetwork", org.bip324shaper.core.Network.class)
+                    .invoke(null, org.bip324shaper.core.Network.REGTEST);
+            Class<?> listenerType = Class.forName("org.bip324shaper.agent.events.ConnectionEvents");
+            Object listener = java.lang.reflect.Proxy.newProxyInstance(listenerType.getClassLoader(),
+                    new Class<?>[] {listenerType}, (self, method, methodArgs) -> {
+                        if (method.getDeclaringClass() == Object.class) {
+                            return method.getName().equals("equals") ? self == methodArgs[0]
+                                    : method.getName().equals("hashCode") ? System.identityHashCode(self) : "events";
+                        }
+                        printEvent(method.getName(), methodArgs[0]);
+                        return null;
+                    });
+            factoryClass.getMethod("subscribe", listenerType).invoke(factory, listener);
+            return (SocketFactory) factory;
+        }
+        throw new IllegalArgumentException("unknown route " + route);
+    }
+
+    private static void printEvent(String kind, Object event) {
+        try {
+            String id = " id=" + accessor(event, "id");
+            if (kind.equals("opened")) {
+                OUT.println("EVENT opened" + id + " transport=" + accessor(event, "transport") + " session="
+                        + ((java.util.Optional<?>) accessor(event, "sessionId")).map(Object::toString).orElse("-"));
+            } else if (kind.equals("closed")) {
+                OUT.println("EVENT closed" + id + " transport=" + accessor(event, "transport") + " sent="
+                        + accessor(event, "clientToPeer") + " received=" + accessor(event, "peerToClient"));
+            } else {
+                OUT.println("EVENT " + kind + id);
+            }
+        } catch (ReflectiveOperationException e) {
+            OUT.println("EVENT " + kind + " unreadable: " + e);
+        }
+    }
+
+    private static Object accessor(Object record, String name) throws ReflectiveOperationException {
+        return record.getClass().getMethod(name).invoke(record);
     }
 }

@@ -2,6 +2,7 @@ package org.bip324shaper.it.wallet;
 
 import java.io.BufferedReader;
 import java.io.Closeable;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -31,16 +32,39 @@ public final class WalletProcess implements Closeable {
     /** Guarded by stdout: how many lines {@link #awaitLine} has handed out. */
     private int consumed;
 
-    /** What to start; {@link #start()} launches it. */
+    /**
+     * What to start; {@link #start()} launches it.
+     *
+     * @param route   {@link WalletMain}'s socket route ({@value WalletMain#ROUTE_PROPERTY}); with {@code factory}
+     *                the agent jar goes on the classpath
+     *                instead of {@code -javaagent}
+     * @param jvmArgs more JVM options, e.g. {@code -Dbip324.config=FILE}
+     */
     public record Launch(Path java, Path agentJar, String agentOptions, String classpath, int port,
-                         WalletMain.Client client, Address payTo, Coin amount, Duration stepTimeout) {
+                         WalletMain.Client client, Address payTo, Coin amount, Duration stepTimeout, String route,
+                         List<String> jvmArgs) {
+        public Launch(Path java, Path agentJar, String agentOptions, String classpath, int port,
+                      WalletMain.Client client, Address payTo, Coin amount, Duration stepTimeout) {
+            this(java, agentJar, agentOptions, classpath, port, client, payTo, amount, stepTimeout, "direct",
+                    List.of());
+        }
+
+        /** Whether the wallet runs with {@code -javaagent} (not for a proxy or the socket factory). */
+        public boolean withAgent() {
+            return route.equals("direct");
+        }
+
         public List<String> command() {
             List<String> cmd = new ArrayList<>();
             cmd.add(java.toString());
-            cmd.add("-javaagent:" + agentJar + (agentOptions.isEmpty() ? "" : "=" + agentOptions));
+            if (withAgent()) {
+                cmd.add("-javaagent:" + agentJar + (agentOptions.isEmpty() ? "" : "=" + agentOptions));
+            }
             cmd.add("-Xmx256m");
+            cmd.add("-D" + WalletMain.ROUTE_PROPERTY + "=" + route);
+            cmd.addAll(jvmArgs);
             cmd.add("-cp");
-            cmd.add(classpath);
+            cmd.add(route.equals("factory") ? classpath + File.pathSeparator + agentJar : classpath);
             cmd.add(WalletMain.class.getName());
             cmd.add(Integer.toString(port));
             cmd.add(client.name().toLowerCase(Locale.ROOT));
@@ -166,6 +190,11 @@ public final class WalletProcess implements Closeable {
 
     public List<String> command() {
         return command;
+    }
+
+    /** The wallet JVM's process id (to attach a JMX client, as jconsole does). */
+    public long pid() {
+        return process.pid();
     }
 
     /** Command, stdout and stderr, for failure messages. */
