@@ -60,7 +60,17 @@ public enum ShapingPreset {
      */
     STRONG("strong", "ticker:sizes=128/256/512/1024/2048,min=250ms,max=750ms,threshold=2048,front=2048,chunks=4"
             + "+mimic:rate=30/h,quiet=2s,min-episode=16384,min-write=2049,max-episode=262144,"
-            + "max-per-hour=1048576,default=4096@0ms+handshake:garbage=0..4095,decoys=0..2,decoy-length=1..64");
+            + "max-per-hour=1048576,default=4096@0ms+handshake:garbage=0..4095,decoys=0..2,decoy-length=1..64"),
+
+    /**
+     * For a bitcoinj wallet behind the agent's wallet normalization (local pings, one upstream session across
+     * bitcoinj's redials, filter refreshes on their own schedule; see the agent README). Ticks every 2..2.9 s (so
+     * a payment waits under 3 s) of 29 bytes, a ping's size, when idle; a tick is raised to 320 bytes, a
+     * one-input payment's tick, with probability 0.4 so that a payment is one of many such ticks; getdata and pongs
+     * fit the 29/80-byte ticks; filterload and getblocks bypass the ticks, padded to Padme with a front decoy.
+     */
+    WALLET("wallet", "ticker:sizes=29/80/320/640/1280,min=2s,max=2900ms,cover=320@0.4,threshold=1024,front=1024,"
+            + "chunks=4+handshake:garbage=0..4095");
 
     private static final double SECONDS_PER_DAY = Duration.ofDays(1).toSeconds();
 

@@ -95,7 +95,15 @@ public final class ReplaySimulator {
 
     /** Replays {@code workload}; the observed trace keeps its label. */
     public static Replay run(ConnectionTrace workload, Settings settings) {
-        return new Run(workload, settings).run();
+        return new Run(workload, settings, false).run();
+    }
+
+    /**
+     * Replays {@code workload} and ends with a graceful close: at the end, everything our shaper still holds goes
+     * out in one last write ({@link ShapedEngine#releaseHeldForClose}), as the drivers do before a FIN.
+     */
+    public static Replay runAndClose(ConnectionTrace workload, Settings settings) {
+        return new Run(workload, settings, true).run();
     }
 
     /**
@@ -150,8 +158,10 @@ public final class ReplaySimulator {
         private final List<List<Integer>> carriedOut = new ArrayList<>();
         private final List<List<Integer>> carriedIn = new ArrayList<>();
         private int released;
+        private final boolean closeAtEnd;
 
-        Run(ConnectionTrace workload, Settings settings) {
+        Run(ConnectionTrace workload, Settings settings, boolean closeAtEnd) {
+            this.closeAtEnd = closeAtEnd;
             this.workload = workload;
             this.settings = settings;
             this.messages = workload.messages();
@@ -208,6 +218,11 @@ public final class ReplaySimulator {
                 drain(ours, toPeer);
                 drain(peer, toUs);
                 loop();
+                if (closeAtEnd) {
+                    // Messages not yet submitted by the end were never handed over; held ones were and must leave.
+                    ours.releaseHeldForClose();
+                    drain(ours, toPeer);
+                }
                 // Writes still in flight at the end: decode them (no answers follow) so every write is linked.
                 while (!toPeer.isEmpty()) {
                     deliver(toPeer.poll(), peer, sentByUs, new ArrayDeque<>());
