@@ -16,6 +16,7 @@ import org.bip324shaper.bench.shape.sim.Hold;
 import org.bip324shaper.bench.shape.sim.Replay;
 import org.bip324shaper.bench.shape.sim.ReplaySimulator;
 import org.bip324shaper.bench.shape.trace.SyntheticWorkload;
+import org.bip324shaper.core.shaping.ShapingPreset;
 import org.bip324shaper.core.shaping.ShapingStrategies;
 import org.bip324shaper.core.shaping.TrafficConfig;
 import org.bip324shaper.core.trace.ConnectionTrace;
@@ -32,13 +33,16 @@ import org.bip324shaper.core.trace.ConnectionTrace;
  * </pre>
  *
  * A strategy is a preset name or config string; {@code X@normalized} runs it behind the normalization
- * ({@link Normalization#wallet()}); the {@code wallet} preset always is, {@code wallet@raw} is the preset alone.
+ * ({@link Normalization#wallet()}); the {@code wallet} preset always is, {@code wallet@raw} is the preset alone, and
+ * {@code wallet-cover=P} is the normalized wallet preset with cover probability P (0 = no cover ticks).
  */
 public final class WalletReport {
     static final String NORMALIZED = "@normalized";
     static final String RAW = "@raw";
-    static final List<String> DEFAULT_STRATEGIES = List.of("none", "lean", "balanced", "none@normalized",
-            "lean@normalized", "wallet@raw", "wallet");
+    static final String COVER = "wallet-cover=";
+    static final List<String> DEFAULT_STRATEGIES = List.of("none", "reference", "lean", "balanced",
+            "none@normalized", "lean@normalized", "wallet@raw", COVER + "0", COVER + "0.3", COVER + "0.5",
+            COVER + "0.6", "wallet");
     static final List<String> CAPTURES = List.of("wallet_nio_20min", "wallet_blocking_20min");
 
     private WalletReport() {
@@ -85,6 +89,12 @@ public final class WalletReport {
     /** A strategy as run: its config, and whether the normalization sits in front. */
     record Strategy(String name, TrafficConfig config, boolean normalized) {
         static Strategy of(String name) {
+            if (name.startsWith(COVER)) {
+                double p = Double.parseDouble(name.substring(COVER.length()));
+                String spec = ShapingPreset.WALLET.spec().replaceFirst("cover=416@[0-9.]+", p == 0 ? "" : "cover=416@" + p)
+                        .replace(",,", ",");
+                return new Strategy(name, ShapingStrategies.parse(spec), true);
+            }
             boolean normalized = name.endsWith(NORMALIZED) || name.equals("wallet");
             String spec = name.endsWith(NORMALIZED) ? name.substring(0, name.length() - NORMALIZED.length())
                     : name.endsWith(RAW) ? name.substring(0, name.length() - RAW.length()) : name;
@@ -97,10 +107,76 @@ public final class WalletReport {
                       ClientFingerprintAttacker.Result a7Out, ClientFingerprintAttacker.Result a7In,
                       ClientFingerprintAttacker.Result a7Both, double busyMbPerDay, double idleMbPerDay,
                       double payP50Ms, double payP99Ms, double refreshP99Min, int unreleased, int payments,
-                      double seconds) {
+                      double seconds, PeerView peer) {
         boolean meetsGoal(ClientFingerprintAttacker.Result baselineA7) {
             return a6.auc() <= 0.60 && a6.rocTpr() <= 0.05 && payP99Ms <= 3000 && idleMbPerDay <= 5
                     && a7Out.pointsOverBaseline() <= 5 && unreleased == 0;
+        }
+    }
+
+    /**
+     * What the unmodified peer's direction still shows on the held-out wallet days.
+     *
+     * @param smallPerHour     29-byte writes from the peer per hour (pongs and its pings)
+     * @param smallLatticeShare share of gaps between them of 1.9..2.3 s (bitcoinj's cadence)
+     * @param merkleAfterBlock share of blocks followed within 2 s by a peer write of 100..1,000 bytes (a merkleblock;
+     *                         a node would get a block or compact block)
+     * @param invAfterRefresh  share of the peer's inv writes that come within 1 s of one of our writes over 3 KB
+     *                         (an inv answering a refresh's mempool: the wallet has an unconfirmed payment)
+     */
+    record PeerView(double smallPerHour, double smallLatticeShare, double merkleAfterBlock, double invAfterRefresh) {
+        static PeerView of(List<ObservedDay> days) {
+            double hours = 0;
+            int small = 0;
+            int lattice = 0;
+            int gaps = 0;
+            int blocks = 0;
+            int merkle = 0;
+            int invs = 0;
+            int invAfter = 0;
+            for (ObservedDay d : days) {
+                hours += d.lengthNanos() / 3.6e12;
+                List<org.bip324shaper.core.trace.WireWrite> in = d.writes(org.bip324shaper.core.trace.Direction.INBOUND);
+                List<org.bip324shaper.core.trace.WireWrite> out = d.writes(
+                        org.bip324shaper.core.trace.Direction.OUTBOUND);
+                long last = -1;
+                for (org.bip324shaper.core.trace.WireWrite w : in) {
+                    if (w.bytes() == 29) {
+                        small++;
+                        if (last >= 0) {
+                            gaps++;
+                            long g = w.timeNanos() - last;
+                            lattice += g >= 1_900_000_000L && g <= 2_300_000_000L ? 1 : 0;
+                        }
+                        last = w.timeNanos();
+                    }
+                    if (w.bytes() >= 58 && (w.bytes() - 22) % 36 == 0 && w.bytes() < 1000) {
+                        invs++;
+                        for (org.bip324shaper.core.trace.WireWrite o : out) {
+                            if (o.bytes() > 3000 && o.timeNanos() <= w.timeNanos()
+                                    && w.timeNanos() - o.timeNanos() <= 1_000_000_000L) {
+                                invAfter++;
+                                break;
+                            }
+                        }
+                    }
+                }
+                for (WalletEvent e : d.events()) {
+                    if (e.kind() == WalletEvent.Kind.PAY) {
+                        continue;
+                    }
+                    blocks++;
+                    for (org.bip324shaper.core.trace.WireWrite w : in) {
+                        if (w.timeNanos() >= e.timeNanos() && w.timeNanos() - e.timeNanos() <= 2_000_000_000L
+                                && w.bytes() >= 100 && w.bytes() <= 1000) {
+                            merkle++;
+                            break;
+                        }
+                    }
+                }
+            }
+            return new PeerView(small / hours, gaps == 0 ? 0 : (double) lattice / gaps,
+                    blocks == 0 ? 0 : (double) merkle / blocks, invs == 0 ? 0 : (double) invAfter / invs);
         }
     }
 
@@ -224,7 +300,7 @@ public final class WalletReport {
         return new Evaluation(s, a6Result, a6Real, a7[0], a7[1], a7[2], bytes / nanos * perDay / 1e6,
                 idle.outBytes() / (double) idle.lengthNanos() * perDay / 1e6, WalletGeneratorCheck.quantile(p, 0.5),
                 WalletGeneratorCheck.quantile(p, 0.99), refreshP99, unreleased, p.length,
-                (System.nanoTime() - start) / 1e9);
+                (System.nanoTime() - start) / 1e9, PeerView.of(test));
     }
 
     public static void main(String... args) throws Exception {
@@ -311,6 +387,14 @@ public final class WalletReport {
                         : first.a6Real().positives() + " + " + first.a6Real().negatives() + " windows of the two"
                         + " captures, trained on six 20-min capture-like synthetic days",
                 first.a7Out().segments(), first.a7Out().baseline()));
+        md.append("\nWhat the unmodified peer's direction still shows on the held-out days:\n\n");
+        md.append("| strategy | peer 29-byte writes / h | of their gaps 1.9-2.3 s | blocks followed by a merkleblock-sized"
+                + " write | peer invs within 1 s of our >3 KB write |\n|---|---|---|---|---|\n");
+        for (Evaluation e : results) {
+            md.append(String.format(Locale.ROOT, "| `%s` | %.0f | %.2f | %.2f | %.2f |%n", e.strategy().name(),
+                    e.peer().smallPerHour(), e.peer().smallLatticeShare(), e.peer().merkleAfterBlock(),
+                    e.peer().invAfterRefresh()));
+        }
         for (Evaluation e : results) {
             if (e.unreleased() != 0) {
                 md.append("\n`").append(e.strategy().name()).append("` left ").append(e.unreleased())
