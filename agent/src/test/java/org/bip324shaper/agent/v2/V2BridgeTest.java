@@ -248,7 +248,7 @@ class V2BridgeTest {
                 log);
         Matcher close = Pattern.compile(" close peer=" + Pattern.quote(peer) + " wallet->peer=(\\d+) peer->wallet=(\\d+)"
                 + " bytes; v2 wire sent genuine=(\\d+) decoy=(\\d+) handshake=(\\d+) received genuine=(\\d+)"
-                + " decoy=(\\d+) handshake=(\\d+)\n").matcher(log);
+                + " decoy=(\\d+) handshake=(\\d+); undelivered=0 msgs/0 bytes\n").matcher(log);
         assertTrue(close.find(), log);
         long walletToPeer = Long.parseLong(close.group(1));
         assertEquals(frame("version", versionPayload()).length + frame("ping", marker).length, walletToPeer);
