@@ -100,7 +100,7 @@ public final class ReplaySimulator {
 
     /**
      * Replays {@code workload} and ends with a graceful close: at the end, everything our shaper still holds goes
-     * out in one last write ({@link ShapedEngine#releaseHeldForClose}), as the drivers do before a FIN.
+     * out at once, padded ({@link ShapedEngine#closeOutbound}), as the drivers do before a FIN.
      */
     public static Replay runAndClose(ConnectionTrace workload, Settings settings) {
         return new Run(workload, settings, true).run();
@@ -220,7 +220,7 @@ public final class ReplaySimulator {
                 loop();
                 if (closeAtEnd) {
                     // Messages not yet submitted by the end were never handed over; held ones were and must leave.
-                    ours.releaseHeldForClose();
+                    ours.closeOutbound();
                     drain(ours, toPeer);
                 }
                 // Writes still in flight at the end: decode them (no answers follow) so every write is linked.
