@@ -60,7 +60,20 @@ public enum ShapingPreset {
      */
     STRONG("strong", "ticker:sizes=128/256/512/1024/2048,min=250ms,max=750ms,threshold=2048,front=2048,chunks=4"
             + "+mimic:rate=30/h,quiet=2s,min-episode=16384,min-write=2049,max-episode=262144,"
-            + "max-per-hour=1048576,default=4096@0ms+handshake:garbage=0..4095,decoys=0..2,decoy-length=1..64");
+            + "max-per-hour=1048576,default=4096@0ms+handshake:garbage=0..4095,decoys=0..2,decoy-length=1..64"),
+
+    /**
+     * For a bitcoinj wallet behind the agent's wallet normalization (local pings, one upstream session across
+     * bitcoinj's redials, filter refreshes on their own schedule). Ticks every 2..2.9 s, so a payment waits under
+     * 3 s; an idle tick is 29 bytes (a ping's size) or, with probability 0.7, 416 bytes: the tick that carries a
+     * payment (one or two inputs, 243 or 392 bytes) is one of many such ticks. getdata and pongs ride the small
+     * ticks; filterload and getblocks bypass them, padded to Padme with a front decoy. Idle: 10.6 MB/day of ticks
+     * (cover ticks are 90% of it; hiding a payment in every 5-s window costs at least ~5 MB/day, see
+     * docs/shape-evaluation.md). Without the normalization it hides nothing: bitcoinj's reconnects and 2 s pings
+     * stay on the wire.
+     */
+    WALLET("wallet", "ticker:sizes=29/80/416/1280,min=2s,max=2900ms,cover=416@0.7,threshold=1024,front=1024,"
+            + "chunks=4+handshake:garbage=0..4095");
 
     private static final double SECONDS_PER_DAY = Duration.ofDays(1).toSeconds();
 

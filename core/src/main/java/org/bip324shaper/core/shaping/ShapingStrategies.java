@@ -26,7 +26,7 @@ import java.util.Set;
  * random:min=1,max=1024,garbage=4095                 (the reference RANDOM padding)
  * bucketed:floor=128
  * burst:floor=128,threshold=1024,front=1024,chunks=4
- * ticker:sizes=80/256/1024,min=1s,max=2s[,threshold=..,front=..,chunks=..]   (envelope for bypassing writes)
+ * ticker:sizes=80/256/1024,min=1s,max=2s[,cover=SIZE@P][,threshold=..,front=..,chunks=..]   (cover ticks; envelope)
  * random-decoys:interval=100ms,probability=0.15,min=1,max=1024,handshake=3   (the reference RANDOM decoys)
  * mimic:rate=6/h,quiet=2s,min-episode=16384,min-write=0,max-episode=65536,max-per-hour=1048576,default=128@0ms
  * handshake:garbage=0..4095,decoys=0..0,decoy-length=0..0
@@ -138,14 +138,31 @@ public final class ShapingStrategies {
                         new BurstEnvelope(part.integer("threshold", 1024), part.integer("front", 1024),
                                 part.integer("chunks", 4)));
             case "ticker": {
-                part.allow("sizes", "min", "max", "threshold", "front", "chunks");
+                part.allow("sizes", "min", "max", "threshold", "front", "chunks", "cover");
                 BurstEnvelope envelope = part.has("threshold") || part.has("front") || part.has("chunks")
                         ? new BurstEnvelope(part.integer("threshold", 1024), part.integer("front", 1024),
                                 part.integer("chunks", 4))
                         : BurstEnvelope.NONE;
+                int coverSize = 0;
+                double coverProbability = 0;
+                if (part.has("cover")) {
+                    String cover = part.params.get("cover");
+                    int at = cover.indexOf('@');
+                    if (at < 0) {
+                        throw new IllegalArgumentException("ticker cover must be SIZE@PROBABILITY, e.g. 320@0.4,"
+                                + " was '" + cover + "'");
+                    }
+                    try {
+                        coverSize = Integer.parseInt(cover.substring(0, at));
+                        coverProbability = Double.parseDouble(cover.substring(at + 1));
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("ticker cover must be SIZE@PROBABILITY, was '" + cover
+                                + "'", e);
+                    }
+                }
                 return new TickerPadding(part.integers("sizes", List.of(80, 256, 1024)),
                         part.duration("min", Duration.ofSeconds(1)), part.duration("max", Duration.ofSeconds(2)),
-                        envelope);
+                        envelope, coverSize, coverProbability);
             }
             default:
                 throw new IllegalArgumentException("unknown shaping strategy '" + part.name + "' (expected none, "

@@ -32,8 +32,13 @@ import java.util.stream.Collectors;
  * @param minGap     shortest time between ticks, at least {@link #MIN_GAP}
  * @param maxDelay   longest time between ticks, hence the longest a packet is held; minGap..{@link #MAX_DELAY}
  * @param envelope   how writes that bypass the ticks are wrapped if large
+ * @param coverSize  0 for none; else one of {@code writeSizes}: a tick that would be smaller is written at this size
+ *                   with probability {@code coverProbability}, so that a tick carrying a message of that size (a
+ *                   wallet's payment) is one of many such ticks rather than the only one
+ * @param coverProbability 0..1; 0 when {@code coverSize} is 0
  */
-public record TickerPadding(List<Integer> writeSizes, Duration minGap, Duration maxDelay, BurstEnvelope envelope)
+public record TickerPadding(List<Integer> writeSizes, Duration minGap, Duration maxDelay, BurstEnvelope envelope,
+                            int coverSize, double coverProbability)
         implements PaddingStrategy {
 
     /** At most this many sizes: each one is a class an observer can tell apart. */
@@ -78,6 +83,19 @@ public record TickerPadding(List<Integer> writeSizes, Duration minGap, Duration 
             throw new IllegalArgumentException("ticker max delay must be in min gap (" + minGap + ").." + MAX_DELAY
                     + ", was " + maxDelay);
         }
+        if (coverSize != 0 && !writeSizes.contains(coverSize)) {
+            throw new IllegalArgumentException("ticker cover size must be one of the write sizes " + writeSizes
+                    + ", was " + coverSize);
+        }
+        if (!(coverProbability >= 0 && coverProbability <= 1) || (coverSize == 0 && coverProbability != 0)) {
+            throw new IllegalArgumentException("ticker cover probability must be in 0..1 (0 without a cover size),"
+                    + " was " + coverProbability);
+        }
+    }
+
+    /** Ticker without cover ticks. */
+    public TickerPadding(List<Integer> writeSizes, Duration minGap, Duration maxDelay, BurstEnvelope envelope) {
+        this(writeSizes, minGap, maxDelay, envelope, 0, 0);
     }
 
     /** Ticker with plain Padmé for the writes that bypass the ticks. */
@@ -95,9 +113,11 @@ public record TickerPadding(List<Integer> writeSizes, Duration minGap, Duration 
         return minGap.plus(maxDelay).dividedBy(2);
     }
 
-    /** Expected bytes per day with no genuine traffic at all: every tick writes the smallest size. */
+    /** Expected bytes per day with no genuine traffic at all: the smallest size, or the cover size when drawn. */
     public double idleBytesPerDay() {
-        return NANOS_PER_DAY / meanGap().toNanos() * writeSizes.get(0);
+        double perTick = writeSizes.get(0) + (coverSize > writeSizes.get(0)
+                ? coverProbability * (coverSize - writeSizes.get(0)) : 0);
+        return NANOS_PER_DAY / meanGap().toNanos() * perTick;
     }
 
     /** Hard cap on the decoy bytes of tick writes per day: every tick at {@code minGap}, a full-capacity decoy. */
@@ -129,6 +149,9 @@ public record TickerPadding(List<Integer> writeSizes, Duration minGap, Duration 
         String sizes = writeSizes.stream().map(String::valueOf).collect(Collectors.joining("/"));
         String s = "ticker:sizes=" + sizes + ",min=" + ConfigText.duration(minGap) + ",max="
                 + ConfigText.duration(maxDelay);
+        if (coverSize != 0) {
+            s += ",cover=" + coverSize + "@" + ConfigText.number(coverProbability);
+        }
         return envelope.equals(BurstEnvelope.NONE) ? s : s + "," + envelope;
     }
 
@@ -167,6 +190,10 @@ public record TickerPadding(List<Integer> writeSizes, Duration minGap, Duration 
             } else {
                 while (out.heldGenuine() > 0) {
                     out.genuine();
+                }
+                if (size < config.coverSize && WireFill.isFillable(config.coverSize - held)
+                        && random.nextDouble() < config.coverProbability) {
+                    size = config.coverSize;
                 }
                 WireFill.fill(out, size - held);
             }

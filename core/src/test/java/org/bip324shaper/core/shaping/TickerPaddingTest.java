@@ -208,4 +208,55 @@ class TickerPaddingTest {
         assertThrows(NullPointerException.class, () -> new TickerPadding(SIZES, null, s));
         assertEquals(List.of(20), new TickerPadding(List.of(20), s, s).writeSizes());
     }
+
+    /**
+     * Cover ticks: an idle tick is raised to the cover size with the cover probability, so idle ticks show the
+     * cover size about that often; a tick that must carry a message of the cover size looks like any cover tick;
+     * the documented idle cost follows.
+     */
+    @Test
+    void coverTicksRaiseIdleTicksToTheCoverSizeWithTheirProbability() {
+        TickerPadding covered = new TickerPadding(List.of(29, 80, 416), Duration.ofSeconds(2),
+                Duration.ofMillis(2900), BurstEnvelope.NONE, 416, 0.6);
+        SimulatedDriver driver = new SimulatedDriver(TrafficConfig.builder().padding(covered).build(), 52, START);
+        long end = START + 6 * 3600 * SECOND;
+        driver.runUntil(end);
+        long cover = driver.writes.stream().filter(w -> w.fromTick() && w.bytes() == 416).count();
+        long small = driver.writes.stream().filter(w -> w.fromTick() && w.bytes() == 29).count();
+        assertEquals(driver.ticks, cover + small, "idle ticks are the smallest size or the cover size");
+        double share = (double) cover / driver.ticks;
+        double sigma = Math.sqrt(0.6 * 0.4 / driver.ticks);
+        assertTrue(Math.abs(share - 0.6) < 4 * sigma, "cover share " + share + " of " + driver.ticks + " ticks");
+        double perDay = (29 * small + 416.0 * cover) / 6 * 24;
+        assertEquals(covered.idleBytesPerDay(), perDay, 0.03 * perDay, "documented idle cost");
+
+        // A payment-sized packet goes in the next tick, at the cover size, never later than maxDelay.
+        SimulatedDriver busy = new SimulatedDriver(TrafficConfig.builder().padding(covered).build(), 53, START);
+        long t = START + 10 * SECOND;
+        busy.genuineAt(t, 372 - 20);
+        busy.runUntil(t + 3 * SECOND);
+        SimulatedDriver.Release release = busy.releases.get(busy.releases.size() - 1);
+        assertTrue(release.releasedNanos() - t <= covered.maxDelay().toNanos());
+        assertTrue(busy.writes.stream().filter(w -> w.fromTick()).allMatch(w -> w.bytes() == 29 || w.bytes() == 416),
+                "the payment's tick has the cover size");
+    }
+
+    @Test
+    void coverParsesFormatsAndIsValidated() {
+        TrafficConfig c = ShapingStrategies.parse("ticker:sizes=29/80/416,min=2s,max=2900ms,cover=416@0.6");
+        TickerPadding t = (TickerPadding) c.padding();
+        assertEquals(416, t.coverSize());
+        assertEquals(0.6, t.coverProbability());
+        assertEquals(t, ShapingStrategies.parse(t.toString()).padding(), "round trip through toString");
+        assertEquals(0, ((TickerPadding) ShapingStrategies.parse("ticker:sizes=80/160").padding()).coverSize());
+        Duration s = Duration.ofSeconds(1);
+        assertThrows(IllegalArgumentException.class,
+                () -> new TickerPadding(List.of(29, 80), s, s, BurstEnvelope.NONE, 100, 0.5), "not a write size");
+        assertThrows(IllegalArgumentException.class,
+                () -> new TickerPadding(List.of(29, 80), s, s, BurstEnvelope.NONE, 80, 1.5), "probability");
+        assertThrows(IllegalArgumentException.class,
+                () -> new TickerPadding(List.of(29, 80), s, s, BurstEnvelope.NONE, 0, 0.5), "no size, no p");
+        assertThrows(IllegalArgumentException.class,
+                () -> ShapingStrategies.parse("ticker:sizes=29/80,cover=80"), "SIZE@P");
+    }
 }

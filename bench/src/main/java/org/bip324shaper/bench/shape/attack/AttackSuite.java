@@ -16,11 +16,13 @@ public final class AttackSuite {
     private AttackSuite() {
     }
 
-    /** A1, A2, A3, A4 at 10/30/60/120 min, A5, with their defaults; deterministic given {@code seed}. */
+    /** A1, A2 (on message-carrying writes, then on all writes), A3, A4 at 10/30/60/120 min, A5, with their defaults; deterministic given {@code seed}. */
     public static List<Attacker> standard(WriteLabeler labeler, long seed) {
         List<Attacker> attackers = new ArrayList<>();
-        attackers.add(new SizeTypeAttacker(labeler, seed));
-        attackers.add(new SequenceTypeAttacker(labeler, seed));
+        attackers.add(new SizeTypeAttacker(labeler, seed, true));
+        attackers.add(new SequenceTypeAttacker(labeler, seed, true));
+        attackers.add(new SizeTypeAttacker(labeler, seed, false));
+        attackers.add(new SequenceTypeAttacker(labeler, seed, false));
         attackers.add(new BlockWindowAttacker());
         for (Duration segment : CORRELATION_SEGMENTS) {
             attackers.add(new BlockCorrelationAttacker(segment, seed));

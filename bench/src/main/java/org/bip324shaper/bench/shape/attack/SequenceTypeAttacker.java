@@ -22,19 +22,29 @@ public final class SequenceTypeAttacker implements Attacker {
 
     private final WriteLabeler labeler;
     private final long seed;
+    private final TypeClassification.Scope scope;
 
     /**
      * @param labeler how writes get their true types
      * @param seed    for the shuffles that measure the mutual-information bias
      */
     public SequenceTypeAttacker(WriteLabeler labeler, long seed) {
+        this(labeler, seed, false);
+    }
+
+    /**
+     * @param carryingOnly train and score only on writes that carry a genuine message (named {@code A2-sequence}); else on
+     *                     every write, decoy-only ones labelled {@code (none)} (named {@code A2-sequence-all-writes})
+     */
+    public SequenceTypeAttacker(WriteLabeler labeler, long seed, boolean carryingOnly) {
         this.labeler = Objects.requireNonNull(labeler, "labeler");
         this.seed = seed;
+        this.scope = carryingOnly ? TypeClassification.Scope.CARRYING : TypeClassification.Scope.ALL_WRITES;
     }
 
     @Override
     public String name() {
-        return "A2-sequence";
+        return scope == TypeClassification.Scope.CARRYING ? "A2-sequence" : "A2-sequence-all-writes";
     }
 
     @Override
@@ -50,7 +60,7 @@ public final class SequenceTypeAttacker implements Attacker {
                 return features(view, i);
             }
         };
-        return TypeClassification.run(name(), labeler, neighbourhood, ALPHA, seed, train, test, direction);
+        return TypeClassification.run(name(), labeler, scope, neighbourhood, ALPHA, seed, train, test, direction);
     }
 
     static int[] features(TypeClassification.DirectionView view, int i) {

@@ -20,19 +20,29 @@ public final class SizeTypeAttacker implements Attacker {
 
     private final WriteLabeler labeler;
     private final long seed;
+    private final TypeClassification.Scope scope;
 
     /**
      * @param labeler how writes get their true types
      * @param seed    for the shuffles that measure the mutual-information bias
      */
     public SizeTypeAttacker(WriteLabeler labeler, long seed) {
+        this(labeler, seed, false);
+    }
+
+    /**
+     * @param carryingOnly train and score only on writes that carry a genuine message (named {@code A1-size}); else on
+     *                     every write, decoy-only ones labelled {@code (none)} (named {@code A1-size-all-writes})
+     */
+    public SizeTypeAttacker(WriteLabeler labeler, long seed, boolean carryingOnly) {
         this.labeler = Objects.requireNonNull(labeler, "labeler");
         this.seed = seed;
+        this.scope = carryingOnly ? TypeClassification.Scope.CARRYING : TypeClassification.Scope.ALL_WRITES;
     }
 
     @Override
     public String name() {
-        return "A1-size";
+        return scope == TypeClassification.Scope.CARRYING ? "A1-size" : "A1-size-all-writes";
     }
 
     @Override
@@ -48,6 +58,6 @@ public final class SizeTypeAttacker implements Attacker {
                 return new int[] {Bins.size(view.write(index).bytes())};
             }
         };
-        return TypeClassification.run(name(), labeler, size, ALPHA, seed, train, test, direction);
+        return TypeClassification.run(name(), labeler, scope, size, ALPHA, seed, train, test, direction);
     }
 }

@@ -1,6 +1,7 @@
 package org.bip324shaper.bench.shape.attack;
 
 import java.time.Duration;
+import java.util.Map;
 
 import org.bip324shaper.core.trace.ConnectionTrace;
 import org.bip324shaper.core.trace.Direction;
@@ -26,6 +27,14 @@ public interface WriteLabeler {
     /** Messages are stamped at their write's instant. */
     static WriteLabeler sameInstant() {
         return new SameInstantLabeler();
+    }
+
+    /**
+     * The link the producer recorded, per trace label and direction (e.g. {@code Replay.alignment} of a simulation):
+     * exact, where {@link #sameInstant()} must guess when several writes share an instant.
+     */
+    static WriteLabeler recorded(Map<String, Map<Direction, Alignment>> links) {
+        return new RecordedLabeler(links);
     }
 
     /** Messages are stamped at submission and may wait up to {@code maxHold} for their write. */

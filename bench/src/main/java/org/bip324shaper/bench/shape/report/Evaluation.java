@@ -2,8 +2,11 @@ package org.bip324shaper.bench.shape.report;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
+import org.bip324shaper.bench.shape.attack.Alignment;
 import org.bip324shaper.bench.shape.attack.AttackReport;
 import org.bip324shaper.bench.shape.attack.AttackResult;
 import org.bip324shaper.bench.shape.attack.AttackSuite;
@@ -49,18 +52,24 @@ record Evaluation(String strategy, String workload, AttackReport outbound, Attac
         long[] written = new long[6];
         int unreleased = 0;
         int index = 0;
+        Map<String, Map<Direction, Alignment>> links = new HashMap<>();
         for (List<Workload.Connection> part : List.of(workload.train(), workload.test())) {
             for (Workload.Connection c : part) {
                 ReplaySimulator.Settings settings = new ReplaySimulator.Settings(config, peer, c.oneWayDelay(),
                         seed * 7919 + index++, true, Duration.ofSeconds(5));
                 Replay replay = ReplaySimulator.run(c.messages(), settings);
                 (part == workload.train() ? train : test).add(replay.observed());
+                if (links.put(replay.observed().label(), Map.of(Direction.OUTBOUND, replay.outbound(),
+                        Direction.INBOUND, replay.inbound())) != null) {
+                    throw new IllegalArgumentException("two connections of " + workload.name() + " are labelled "
+                            + replay.observed().label());
+                }
                 holds.addAll(replay.holds());
                 unreleased += replay.unreleased();
                 add(written, replay.ours().written());
             }
         }
-        List<Attacker> attackers = AttackSuite.standard(WriteLabeler.sameInstant(), seed);
+        List<Attacker> attackers = AttackSuite.standard(WriteLabeler.recorded(links), seed);
         AttackReport out = AttackSuite.run(strategy, attackers, train, test, Direction.OUTBOUND);
         AttackReport in = AttackSuite.run(strategy, attackers, train, test, Direction.INBOUND);
         TrafficStats.Totals total = new TrafficStats.Totals(written[0], written[1], written[2], written[3],

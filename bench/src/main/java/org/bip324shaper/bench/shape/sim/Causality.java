@@ -13,7 +13,8 @@ import org.bip324shaper.core.trace.GenuineMessage;
  * message of a requesting type from the other side at most {@link #WINDOW} earlier.
  *
  * <ul>
- *   <li>pong answers ping; getdata answers inv or headers; tx, block, cmpctblock and notfound answer getdata;
+ *   <li>pong answers ping; getdata answers inv or headers; tx, block, cmpctblock, merkleblock and notfound answer
+ *       getdata;
  *       getblocktxn answers cmpctblock; blocktxn answers getblocktxn; headers answers getheaders; a large addrv2
  *       (over 1000 bytes) answers getaddr; version, wtxidrelay, sendaddrv2 and verack answer version.</li>
  * </ul>
@@ -31,6 +32,7 @@ final class Causality {
             Map.entry("tx", Set.of("getdata")),
             Map.entry("block", Set.of("getdata")),
             Map.entry("cmpctblock", Set.of("getdata")),
+            Map.entry("merkleblock", Set.of("getdata")),
             Map.entry("notfound", Set.of("getdata")),
             Map.entry("getblocktxn", Set.of("cmpctblock")),
             Map.entry("blocktxn", Set.of("getblocktxn")),

@@ -11,6 +11,8 @@ import java.util.OptionalInt;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 
+import org.bip324shaper.bench.shape.attack.Alignment;
+import org.bip324shaper.bench.shape.attack.LabeledWrite;
 import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.engine.ShapedEngine;
@@ -27,6 +29,7 @@ import org.bip324shaper.core.trace.ConnectionTrace;
 import org.bip324shaper.core.trace.Direction;
 import org.bip324shaper.core.trace.GenuineMessage;
 import org.bip324shaper.core.trace.TraceRecorder;
+import org.bip324shaper.core.trace.WireWrite;
 
 /**
  * Replays a workload (genuine messages of both directions, with times) through two real {@link ShapedEngine}s on
@@ -92,7 +95,15 @@ public final class ReplaySimulator {
 
     /** Replays {@code workload}; the observed trace keeps its label. */
     public static Replay run(ConnectionTrace workload, Settings settings) {
-        return new Run(workload, settings).run();
+        return new Run(workload, settings, false).run();
+    }
+
+    /**
+     * Replays {@code workload} and ends with a graceful close: at the end, everything our shaper still holds goes
+     * out at once, padded ({@link ShapedEngine#closeOutbound}), as the drivers do before a FIN.
+     */
+    public static Replay runAndClose(ConnectionTrace workload, Settings settings) {
+        return new Run(workload, settings, true).run();
     }
 
     /**
@@ -143,9 +154,14 @@ public final class ReplaySimulator {
         /** Our submitted messages not yet on the wire: index, submission time, whether the session was up. */
         private final ArrayDeque<long[]> awaitingRelease = new ArrayDeque<>();
         private final List<Hold> holds = new ArrayList<>();
+        /** Per direction, per write in wire order: indices of the messages whose last byte that write carried. */
+        private final List<List<Integer>> carriedOut = new ArrayList<>();
+        private final List<List<Integer>> carriedIn = new ArrayList<>();
         private int released;
+        private final boolean closeAtEnd;
 
-        Run(ConnectionTrace workload, Settings settings) {
+        Run(ConnectionTrace workload, Settings settings, boolean closeAtEnd) {
+            this.closeAtEnd = closeAtEnd;
             this.workload = workload;
             this.settings = settings;
             this.messages = workload.messages();
@@ -202,6 +218,15 @@ public final class ReplaySimulator {
                 drain(ours, toPeer);
                 drain(peer, toUs);
                 loop();
+                if (closeAtEnd) {
+                    // Messages not yet submitted by the end were never handed over; held ones were and must leave.
+                    ours.closeOutbound();
+                    drain(ours, toPeer);
+                }
+                // Writes still in flight at the end: decode them (no answers follow) so every write is linked.
+                while (!toPeer.isEmpty()) {
+                    deliver(toPeer.poll(), peer, sentByUs, new ArrayDeque<>());
+                }
             } catch (Bip324Exception e) {
                 throw new IllegalStateException("replay of " + workload.label() + " failed at "
                         + clock.nanoTime() + " ns: " + e.getMessage(), e);
@@ -210,8 +235,36 @@ public final class ReplaySimulator {
                 peer.close();
             }
             int ourMessages = (int) messages.stream().filter(m -> m.direction() == Direction.OUTBOUND).count();
-            return new Replay(trace.trace(workload.label(), 0), ours.stats().snapshot(), peer.stats().snapshot(),
-                    holds, clock.nanoTime(), ourMessages - released);
+            ConnectionTrace observed = trace.trace(workload.label(), 0);
+            return new Replay(observed, ours.stats().snapshot(), peer.stats().snapshot(),
+                    holds, clock.nanoTime(), ourMessages - released,
+                    link(observed, Direction.OUTBOUND, carriedOut), link(observed, Direction.INBOUND, carriedIn));
+        }
+
+        /**
+         * The exact message-to-write link: the k-th write of a direction is the k-th write the receiving engine
+         * decoded, and it carried the messages whose last byte it held (a message cut across writes belongs to the
+         * write that completes it). Messages are stamped at their write's instant, as the recorder stamps them.
+         */
+        private Alignment link(ConnectionTrace observed, Direction direction, List<List<Integer>> carried) {
+            List<WireWrite> writes = observed.writes(direction);
+            if (direction == Direction.OUTBOUND && carried.size() != writes.size()) {
+                throw new IllegalStateException("our engine recorded " + writes.size() + " writes but "
+                        + carried.size() + " reached the peer");
+            }
+            List<LabeledWrite> out = new ArrayList<>(writes.size());
+            for (int k = 0; k < writes.size(); k++) {
+                WireWrite w = writes.get(k);
+                List<GenuineMessage> in = new ArrayList<>();
+                if (k < carried.size()) {
+                    for (int index : carried.get(k)) {
+                        GenuineMessage m = messages.get(index);
+                        in.add(new GenuineMessage(w.timeNanos(), direction, m.type(), m.payloadLength()));
+                    }
+                }
+                out.add(new LabeledWrite(w, in));
+            }
+            return new Alignment(out, 0);
         }
 
         private void loop() throws Bip324Exception {
@@ -289,6 +342,8 @@ public final class ReplaySimulator {
         private void deliver(Flight flight, ShapedEngine to, ArrayDeque<Integer> sentBySender,
                 ArrayDeque<Flight> replies) throws Bip324Exception {
             to.recordRead(flight.bytes.length);
+            List<Integer> carried = new ArrayList<>(1);
+            (to == peer ? carriedOut : carriedIn).add(carried);
             ByteBuffer buf = ByteBuffer.wrap(flight.bytes);
             while (buf.hasRemaining()) {
                 int before = buf.position();
@@ -300,6 +355,7 @@ public final class ReplaySimulator {
                     if (index == null) {
                         throw new IllegalStateException("a message arrived that was never sent");
                     }
+                    carried.add(index);
                     delivered(index);
                 }
                 if (!any && buf.position() == before) {

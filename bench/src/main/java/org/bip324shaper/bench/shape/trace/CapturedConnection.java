@@ -16,9 +16,12 @@ import org.bip324shaper.core.trace.Direction;
  * @param sawSyn                whether the capture holds the connection's SYN (so its handshake is in the trace)
  * @param segments              TCP segments with new payload (one write each)
  * @param retransmissions       segments dropped because all of their payload had been seen before
+ * @param originNanos           the capture's timestamp (epoch nanoseconds) of the trace's time 0: the first packet
+ * @param firstFinNanos         trace time of the first FIN or RST either end sent, or -1 if the capture has none
  */
 public record CapturedConnection(ConnectionTrace trace, PcapImporter.Perspective perspective, String connector,
-                                 String listener, ListenerRule listenerRule, boolean sawSyn, int segments, int retransmissions) {
+                                 String listener, ListenerRule listenerRule, boolean sawSyn, int segments, int retransmissions,
+                                 long originNanos, long firstFinNanos) {
 
     /** Which direction of the trace the connector (BIP-324 initiator) wrote. */
     public Direction initiatorDirection() {

@@ -126,6 +126,7 @@ public final class PcapImporter {
         String connector;
         String listener;
         int retransmissions;
+        long finNanos = -1;
 
         Flow(long firstNanos) {
             this.firstNanos = firstNanos;
@@ -142,6 +143,9 @@ public final class PcapImporter {
             if (s.has(TcpSegment.SYN) && !s.has(TcpSegment.ACK) && connector == null) {
                 connector = s.source();
                 listener = s.destination();
+            }
+            if (finNanos < 0 && (s.has(TcpSegment.FIN) || s.has(TcpSegment.RST))) {
+                finNanos = s.timeNanos();
             }
             if (s.payloadLength() == 0) {
                 return false;
@@ -193,7 +197,7 @@ public final class PcapImporter {
             }
             ConnectionTrace trace = new ConnectionTrace(label, List.of(), writes);
             return new CapturedConnection(trace, perspective, conn, lis, rule, connector != null, sizes.size(),
-                    retransmissions);
+                    retransmissions, origin, finNanos < 0 ? -1 : Math.max(0, finNanos - origin));
         }
     }
 

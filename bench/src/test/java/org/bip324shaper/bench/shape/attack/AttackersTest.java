@@ -160,7 +160,7 @@ class AttackersTest {
         List<Attacker> attackers = AttackSuite.standard(LABELER, 1);
         AttackReport report = AttackSuite.run("none", attackers, train, test, Direction.INBOUND);
         assertEquals(attackers.size(), report.results().size());
-        assertEquals(8, attackers.size(), "A1, A2, A3, A4 x 4 segment lengths, A5");
+        assertEquals(10, attackers.size(), "A1, A2 (carrying, all writes), A3, A4 x 4 segment lengths, A5");
         String[] rows = report.markdown().split("\n");
         assertEquals(2 + attackers.size(), rows.length);
         for (Attacker a : attackers) {

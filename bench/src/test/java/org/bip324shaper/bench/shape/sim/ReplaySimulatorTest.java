@@ -144,4 +144,49 @@ class ReplaySimulatorTest {
         assertThrows(IllegalArgumentException.class, () -> ReplaySimulator.contents("thirteenchars", 0));
         assertThrows(IllegalArgumentException.class, () -> ReplaySimulator.contents("block", 5_000_000));
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"none", "light", "lean", "balanced", "light-burst", "reference"})
+    void recordedLinkPlacesEveryMessageOnceInItsDirectionInOrder(String spec) {
+        Replay r = replay(spec, 3);
+        for (Direction d : Direction.values()) {
+            Alignment a = r.alignment(d);
+            assertEquals(r.observed().writes(d).size(), a.writes().size(), d + ": one entry per write");
+            List<String> carried = new ArrayList<>();
+            for (int i = 0; i < a.writes().size(); i++) {
+                LabeledWrite w = a.writes().get(i);
+                assertEquals(r.observed().writes(d).get(i), w.write(), d + ": the same write, in order");
+                w.messages().forEach(m -> carried.add(m.type() + "/" + m.payloadLength()));
+            }
+            List<String> sent = new ArrayList<>();
+            r.observed().messages(d).forEach(m -> sent.add(m.type() + "/" + m.payloadLength()));
+            assertEquals(sent, carried, spec + " " + d + ": every recorded message in exactly one write, in order");
+        }
+    }
+
+    @Test
+    void sameInstantRuleMislabelsPaddedWritesTheRecordedLinkDoesNot() {
+        // Unpadded, the rule and the recorded link agree on every write; padded writes have room for the next
+        // message submitted at the same instant, and the rule credits it to the earlier write.
+        assertEquals(0, disagreements(replay("none", 3)), "unshaped");
+        Replay padded = replay("light", 3);
+        int wrong = disagreements(padded);
+        assertTrue(wrong > 0, "the same-instant rule is wrong on some padded writes");
+        for (LabeledWrite w : padded.alignment(Direction.OUTBOUND).writes()) {
+            long need = w.messages().stream().mapToLong(LabeledWrite::wireBytes).sum();
+            assertTrue(need <= w.write().bytes(), "a write carries at most its size: " + w);
+        }
+    }
+
+    private static int disagreements(Replay r) {
+        int wrong = 0;
+        List<LabeledWrite> rule = WriteLabeler.sameInstant().align(r.observed(), Direction.OUTBOUND).writes();
+        List<LabeledWrite> exact = r.alignment(Direction.OUTBOUND).writes();
+        for (int i = 0; i < exact.size(); i++) {
+            if (!rule.get(i).label().equals(exact.get(i).label())) {
+                wrong++;
+            }
+        }
+        return wrong;
+    }
 }
