@@ -517,7 +517,9 @@ public final class ShapedEngine {
             } else {
                 byte[] contents = heldGenuine.poll();
                 // Stamped when it goes on the wire, with its write: a held packet is recorded when released.
-                recordMessage(now, Direction.OUTBOUND, contents);
+                if (contents != closingPing) { // the engine's own receipt request is not a traced message
+                    recordMessage(now, Direction.OUTBOUND, contents);
+                }
                 int n = encoder.encode(ByteBuffer.wrap(contents), false, null, out);
                 stats.recordWrite(TrafficStats.Kind.GENUINE, n);
                 if (contents != closingPing) { // the engine's own ping is not in the application's ledger
