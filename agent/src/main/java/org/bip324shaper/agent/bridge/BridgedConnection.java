@@ -98,12 +98,16 @@ final class BridgedConnection implements Runnable {
         }
     }
 
-    /** The v2 wire bytes each way by kind: what the shaping cost, never what was said. */
+    /**
+     * The v2 wire bytes each way by kind: what the shaping cost, never what was said; then the peer's packets
+     * dropped for an unknown or invalid message type.
+     */
     static String describeWire(TrafficStats.Snapshot stats) {
         return "; v2 wire sent genuine=" + stats.written().genuineBytes() + " decoy=" + stats.written().decoyBytes()
                 + " handshake=" + (stats.written().handshakeBytes() + stats.written().garbageBytes())
                 + " received genuine=" + stats.read().genuineBytes() + " decoy=" + stats.read().decoyBytes()
-                + " handshake=" + (stats.read().handshakeBytes() + stats.read().garbageBytes());
+                + " handshake=" + (stats.read().handshakeBytes() + stats.read().garbageBytes())
+                + " dropped=" + stats.droppedMessages();
     }
 
     private void pumpWalletToPeer(byte[] head, InputStream fromWallet, UpstreamSession session) {

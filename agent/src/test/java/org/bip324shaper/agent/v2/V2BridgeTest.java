@@ -248,7 +248,7 @@ class V2BridgeTest {
                 log);
         Matcher close = Pattern.compile(" close peer=" + Pattern.quote(peer) + " wallet->peer=(\\d+) peer->wallet=(\\d+)"
                 + " bytes; v2 wire sent genuine=(\\d+) decoy=(\\d+) handshake=(\\d+) received genuine=(\\d+)"
-                + " decoy=(\\d+) handshake=(\\d+)\n").matcher(log);
+                + " decoy=(\\d+) handshake=(\\d+) dropped=0\n").matcher(log);
         assertTrue(close.find(), log);
         long walletToPeer = Long.parseLong(close.group(1));
         assertEquals(frame("version", versionPayload()).length + frame("ping", marker).length, walletToPeer);
@@ -398,21 +398,24 @@ class V2BridgeTest {
     }
 
     @Test
-    void aMalformedMessageFromThePeerClosesBothSides() throws Exception {
+    void packetsWithoutAValidMessageTypeAreDroppedAndCountedAsCoreDoes() throws Exception {
         TestV2Node node = track(new TestV2Node(NET));
         BridgeHarness bridge = bridge("");
+        byte[] nonce = randomBytes(8);
         try (Socket wallet = bridge.wallet(node.address())) {
             wallet.getOutputStream().write(frame("version", versionPayload()));
             InputStream in = wallet.getInputStream();
             readUntil(in, "verack");
             TestV2Node.Connection connection = node.nextConnection(WAIT);
-            connection.writeContents(new byte[] {0, 'p', 'i', 'n', 'g'}); // long form cut short: no v1 frame for it
-            assertEquals(-1, in.read(), "the wallet's connection must be closed");
-            assertTrue(connection.awaitEnd(WAIT), "the peer connection must be closed");
+            connection.writeContents(new byte[0]);                                // no message type at all
+            connection.writeContents(new byte[] {0, 'p', 'i', 'n', 'g'});          // long form cut short
+            connection.writeContents(new byte[] {(byte) 250});                     // unknown short ID
+            connection.write(msg("ping", nonce));
+            assertArrayEquals(frame("ping", nonce), V1Frames.read(in), "the connection lives on");
         }
-        bridge.awaitLog("bad data from the peer 127.0.0.1:" + node.port()
-                + ", closing both sides: MalformedMessageException: v2 long message type needs 13 bytes");
-        bridge.assertNoAgentThreadsLeft(WAIT);
+        String log = bridge.awaitLog(" close peer=127.0.0.1:" + node.port());
+        assertTrue(log.contains(" dropped=3\n"), log);
+        assertFalse(log.contains("WARN"), log);
     }
 
     @Test
