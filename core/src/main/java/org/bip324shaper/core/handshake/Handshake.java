@@ -13,6 +13,7 @@ import org.bip324shaper.core.HandshakeStateException;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.V1PeerException;
 import org.bip324shaper.core.WrongNetworkException;
+import org.bip324shaper.core.crypto.AeadBackend;
 import org.bip324shaper.core.crypto.EllSwiftPrivateKey;
 import org.bip324shaper.core.crypto.EllSwiftPublicKey;
 import org.bip324shaper.core.crypto.SessionKeys;
@@ -251,8 +252,9 @@ public final class Handshake {
             Arrays.fill(secret, (byte) 0);
         }
         privateKey.destroy();
-        encoder = new PacketEncoder(keys.sendLengthKey(), keys.sendPacketKey());
-        decoder = new PacketDecoder(keys.recvLengthKey(), keys.recvPacketKey(), maxContentsLength);
+        // these constructors zero the key copies they take from keys once the ciphers hold them
+        encoder = new PacketEncoder(keys, AeadBackend.preferred());
+        decoder = new PacketDecoder(keys, maxContentsLength, AeadBackend.preferred());
         recvTerminator = keys.recvGarbageTerminator();
         sendTerminatorDecoysAndVersion(keys.sendGarbageTerminator());
         state = HandshakeState.AWAITING_GARBAGE_TERMINATOR;
