@@ -1,6 +1,7 @@
 package org.bip324shaper.agent.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 import java.util.Collections;
 import java.util.Objects;
@@ -23,9 +24,15 @@ import org.bip324shaper.core.shaping.ShapingStrategies;
  * @param loopback  whether loopback destinations are intercepted too
  * @param requireV2 whether an intercepted connection that cannot speak v2 is refused rather than relayed as v1
  * @param logLevel  stderr verbosity
+ * @param traceDir  where to write one shape trace per v2 connection, if anywhere
+ * @param v1Memory  how long a peer that dropped v2 twice in a row is remembered as v1-only; zero: off
  */
 public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String> shaping, SortedSet<Integer> ports,
-                          boolean loopback, boolean requireV2, LogLevel logLevel, Optional<Path> traceDir) {
+                          boolean loopback, boolean requireV2, LogLevel logLevel, Optional<Path> traceDir,
+                          Duration v1Memory) {
+
+    /** The longest {@code v1-memory}. */
+    public static final Duration MAX_V1_MEMORY = Duration.ofHours(24);
 
     /** The P2P ports of mainnet, testnet3, testnet4, signet and regtest. */
     public static final SortedSet<Integer> DEFAULT_PORTS =
@@ -43,6 +50,10 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String>
         }
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(traceDir, "traceDir");
+        Objects.requireNonNull(v1Memory, "v1Memory");
+        if (v1Memory.isNegative() || v1Memory.compareTo(MAX_V1_MEMORY) > 0) {
+            throw new IllegalArgumentException("v1 memory must be 0.." + MAX_V1_MEMORY + ", got " + v1Memory);
+        }
         Objects.requireNonNull(ports, "ports");
         if (ports.isEmpty()) {
             throw new IllegalArgumentException("at least one port is needed");
@@ -53,6 +64,12 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String>
             }
         }
         ports = Collections.unmodifiableSortedSet(new TreeSet<>(ports));
+    }
+
+    /** A configuration without v1 memory. */
+    public AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String> shaping, SortedSet<Integer> ports,
+                       boolean loopback, boolean requireV2, LogLevel logLevel, Optional<Path> traceDir) {
+        this(padding, decoy, shaping, ports, loopback, requireV2, logLevel, traceDir, Duration.ZERO);
     }
 
     /** A configuration that records no traces. */
@@ -77,12 +94,14 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String>
      * @throws IllegalArgumentException if {@code spec} is not a preset or a valid strategy spec
      */
     public AgentConfig withShaping(String spec) {
-        return new AgentConfig(padding, decoy, Optional.of(spec), ports, loopback, requireV2, logLevel, traceDir);
+        return new AgentConfig(padding, decoy, Optional.of(spec), ports, loopback, requireV2, logLevel, traceDir,
+                v1Memory);
     }
 
     /** This configuration, writing connection traces into {@code dir}. */
     public AgentConfig withTraceDir(Path dir) {
-        return new AgentConfig(padding, decoy, shaping, ports, loopback, requireV2, logLevel, Optional.of(dir));
+        return new AgentConfig(padding, decoy, shaping, ports, loopback, requireV2, logLevel, Optional.of(dir),
+                v1Memory);
     }
 
     public boolean interceptsPort(int port) {
@@ -99,7 +118,8 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String>
                 + "," + AgentOption.LOOPBACK.key() + "=" + loopback
                 + "," + AgentOption.REQUIRE_V2.key() + "=" + requireV2
                 + "," + AgentOption.LOG.key() + "=" + logLevel.id()
-                + (traceDir.isPresent() ? "," + AgentOption.TRACE.key() + "=" + traceDir.get() : "");
+                + (traceDir.isPresent() ? "," + AgentOption.TRACE.key() + "=" + traceDir.get() : "")
+                + (v1Memory.isZero() ? "" : "," + AgentOption.V1_MEMORY.key() + "=" + v1Memory.toSeconds() + "s");
     }
 
     static String joinPorts(SortedSet<Integer> ports) {

@@ -68,6 +68,7 @@ public final class AgentConfigParser {
         LogLevel logLevel = defaults.logLevel();
         Optional<String> shaping = defaults.shaping();
         Optional<java.nio.file.Path> traceDir = defaults.traceDir();
+        java.time.Duration v1Memory = defaults.v1Memory();
         for (RawValue value : raw.values()) {
             if (value.option() == AgentOption.SHAPING) {
                 String problem = shapingProblem(value.text());
@@ -105,11 +106,12 @@ public final class AgentConfigParser {
                 case LOOPBACK: loopback = (Boolean) parsed; break;
                 case REQUIRE_V2: requireV2 = (Boolean) parsed; break;
                 case LOG: logLevel = (LogLevel) parsed; break;
+                case V1_MEMORY: v1Memory = (java.time.Duration) parsed; break;
                 default: throw new AssertionError(value.option());
             }
         }
-        return new ParsedConfig(new AgentConfig(padding, decoy, shaping, ports, loopback, requireV2, logLevel, traceDir),
-                problems);
+        return new ParsedConfig(new AgentConfig(padding, decoy, shaping, ports, loopback, requireV2, logLevel, traceDir,
+                v1Memory), problems);
     }
 
     /** Lower case, trimmed, with ';' (the stand-in for ',' inside agent arguments) turned back into ','. */
@@ -147,6 +149,7 @@ public final class AgentConfigParser {
             case LOOPBACK:
             case REQUIRE_V2: return parseBoolean(text);
             case LOG: return LogLevel.fromId(text).orElse(null);
+            case V1_MEMORY: return parseMemory(text);
             default: throw new AssertionError(value.option()); // SHAPING and TRACE are handled by the caller
         }
     }
@@ -221,6 +224,27 @@ public final class AgentConfigParser {
             }
         }
         return null;
+    }
+
+    /** {@code off} or {@code 0}, else digits and a unit: {@code s}, {@code m} or {@code h}; at most 24 h. */
+    private static java.time.Duration parseMemory(String text) {
+        String value = text.trim().toLowerCase(Locale.ROOT);
+        if (value.equals("off") || value.equals("0")) {
+            return java.time.Duration.ZERO;
+        }
+        if (value.length() < 2 || value.length() > 8) {
+            return null;
+        }
+        char unit = value.charAt(value.length() - 1);
+        String digits = value.substring(0, value.length() - 1);
+        if (!isDigits(digits)) {
+            return null;
+        }
+        long seconds = Long.parseLong(digits) * (unit == 's' ? 1 : unit == 'm' ? 60 : unit == 'h' ? 3600 : -1);
+        if (seconds <= 0 || seconds > AgentConfig.MAX_V1_MEMORY.toSeconds()) {
+            return null;
+        }
+        return java.time.Duration.ofSeconds(seconds);
     }
 
     private static Boolean parseBoolean(String text) {

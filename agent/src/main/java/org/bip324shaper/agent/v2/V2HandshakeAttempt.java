@@ -1,10 +1,13 @@
 package org.bip324shaper.agent.v2;
 
 import java.io.EOFException;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.Network;
@@ -15,9 +18,10 @@ import org.bip324shaper.driver.ShapedProtocol;
 
 /**
  * Tries a BIP-324 handshake as initiator on a freshly dialed socket and tells a v1-only peer apart from a broken
- * one. A node without v2 reads our 64-byte key as a bad v1 header and hangs up (or ignores it) before sending
- * anything; a v2 node answers with its own 64-byte key first. So a connection that ends or stays silent before
- * the peer's key is complete is {@link Dropped} (worth a v1 redial), and any failure after it is a real error.
+ * one, as Bitcoin Core's {@code V2Transport::ShouldReconnectV1} does: a node without v2 reads our 64-byte key as a
+ * bad v1 header and hangs up (or ignores it) without sending anything, so only a connection that ends or stays
+ * silent before a single byte arrived is {@link Dropped} (worth a v1 redial). Anything the peer sent, even 2 bytes
+ * of a key, makes every failure a real error: a {@link V2HandshakeException} naming the step and the likely cause.
  */
 public final class V2HandshakeAttempt {
 
@@ -44,7 +48,7 @@ public final class V2HandshakeAttempt {
         }
     }
 
-    /** The peer dropped the attempt before its key arrived (the socket is closed); {@code reason} says how. */
+    /** The peer dropped the attempt without sending a byte (the socket is closed); {@code reason} says how. */
     public record Dropped(String reason) implements Outcome {
         public Dropped {
             Objects.requireNonNull(reason, "reason");
@@ -57,7 +61,7 @@ public final class V2HandshakeAttempt {
      *
      * @param timeout how long the peer may take to send its key once ours is out, and then again to complete the
      *                handshake; our own key computation (slow in a cold JVM) never counts against the peer
-     * @throws IOException the peer sent its key and then failed the handshake (the socket is closed)
+     * @throws V2HandshakeException the peer sent something and then failed the handshake (the socket is closed)
      */
     public static Outcome attempt(Socket socket, Network network, TrafficConfig config, Duration timeout)
             throws IOException {
@@ -67,26 +71,43 @@ public final class V2HandshakeAttempt {
     /** As {@link #attempt(Socket, Network, TrafficConfig, Duration)}, recording the connection's shape. */
     public static Outcome attempt(Socket socket, Network network, TrafficConfig config, Duration timeout,
                                   TraceRecorder recorder) throws IOException {
+        return attempt(socket, network, config, timeout, recorder, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #attempt(Socket, Network, TrafficConfig, Duration, TraceRecorder)}, and no read waits past
+     * {@code notAfterNanos} ({@code System.nanoTime()}): a total deadline over the per-step budget.
+     */
+    public static Outcome attempt(Socket socket, Network network, TrafficConfig config, Duration timeout,
+                                  TraceRecorder recorder, long notAfterNanos) throws IOException {
         DeadlineInputStream input;
+        HeadKeepingOutput output;
         try {
             socket.setTcpNoDelay(true); // the engine decides where writes end; Nagle would only delay them
             input = new DeadlineInputStream(socket);
+            output = new HeadKeepingOutput(socket.getOutputStream());
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
         }
         input.handshakeBudget(timeout, PEER_KEY_LENGTH);
+        input.notAfter(notAfterNanos);
         ShapedProtocol protocol;
         try {
             // closes the socket (through input.close()) if the handshake fails
-            protocol = ShapedProtocol.over(input, socket.getOutputStream(),
+            protocol = ShapedProtocol.over(input, output,
                     ShapedProtocol.options(Role.INITIATOR, network).config(config).recorder(recorder));
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            long silentNanos = System.nanoTime() - (input.bytesRead() == 0 ? input.budgetStartNanos()
+                    : input.lastByteNanos());
             socket.close();
-            if (e instanceof IOException io && !(e instanceof Bip324Exception)
-                    && input.bytesRead() < PEER_KEY_LENGTH) {
-                return new Dropped(describeDrop(io, input.bytesRead(), timeout));
+            if (input.bytesRead() == 0 && !(e instanceof Bip324Exception)) {
+                return new Dropped(describeDrop(e, timeout));
             }
+            throw HandshakeDiagnosis.diagnose(e, network, input.bytesRead(), input.head(), output.head(),
+                    silentNanos, timeout);
+        } catch (RuntimeException e) {
+            socket.close();
             throw e;
         }
         try {
@@ -98,16 +119,42 @@ public final class V2HandshakeAttempt {
         return new Established(protocol, input);
     }
 
-    private static String describeDrop(IOException e, long received, Duration timeout) {
-        String after = received == 0 ? "" : " after " + received + " of its " + PEER_KEY_LENGTH + " key bytes";
+    private static String describeDrop(IOException e, Duration timeout) {
         if (e instanceof SocketTimeoutException) {
-            return received == 0 ? "peer sent nothing within " + timeout.toMillis() + " ms"
-                    : "peer stalled" + after + " for " + timeout.toMillis() + " ms";
+            return "peer sent nothing within " + timeout.toMillis() + " ms";
         }
         if (e instanceof EOFException) {
-            return "peer closed the connection before its key" + after;
+            return "peer closed the connection without sending anything";
         }
-        return "peer dropped the connection before its key" + after + ": " + e.getClass().getSimpleName()
-                + (e.getMessage() == null ? "" : " " + e.getMessage());
+        return "peer dropped the connection without sending anything: " + V2HandshakeException.describe(e);
+    }
+
+    /** Passes writes through whole (one engine write = one socket write) and keeps a copy of the first 64 bytes. */
+    private static final class HeadKeepingOutput extends FilterOutputStream {
+        private final byte[] head = new byte[PEER_KEY_LENGTH];
+        private int kept;
+
+        HeadKeepingOutput(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            int n = Math.min(len, head.length - kept);
+            if (n > 0) {
+                System.arraycopy(b, off, head, kept, n);
+                kept += n;
+            }
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        byte[] head() {
+            return Arrays.copyOf(head, kept);
+        }
     }
 }

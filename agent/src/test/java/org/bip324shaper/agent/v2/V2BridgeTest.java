@@ -51,7 +51,8 @@ class V2BridgeTest {
     private static final Random RANDOM = new Random(324);
 
     private final List<AutoCloseable> resources = new ArrayList<>();
-    private V1OnlyPeers v1OnlyPeers = new V1OnlyPeers();
+    /** On (it is opt-in), so that the tests can check what is and is not remembered. */
+    private V1OnlyPeers v1OnlyPeers = new V1OnlyPeers(Duration.ofMinutes(10));
 
     @AfterEach
     void closeAll() throws Exception {
@@ -266,7 +267,7 @@ class V2BridgeTest {
     // --- fallback -----------------------------------------------------------------------------------------------
 
     @Test
-    void aV1OnlyPeerGetsTheWalletsBytesReplayedOverV1AndIsRemembered() throws Exception {
+    void aV1OnlyPeerGetsTheWalletsBytesReplayedOverV1AndIsRememberedAfterTwoDrops() throws Exception {
         V1OnlyNode node = track(new V1OnlyNode(NET, V1OnlyNode.OnForeignInput.DROP));
         BridgeHarness bridge = bridge("");
         byte[] walletBytes = concat(frame("version", versionPayload()), frame("ping", randomBytes(8)));
@@ -279,21 +280,48 @@ class V2BridgeTest {
             assertArrayEquals(walletBytes, node.receivedBy(0), "the v1 peer must get the wallet's stream whole");
         }
         assertEquals(1, node.foreignOpenings(), "one v2 attempt");
-        assertTrue(v1OnlyPeers.isV1Only(node.address()));
+        assertFalse(v1OnlyPeers.isV1Only(node.address()), "one drop must never be remembered");
         String peer = "127.0.0.1:" + node.address().getPort();
         String log = bridge.awaitLog(" close peer=" + peer);
         assertTrue(log.contains(" open peer=" + peer + " network=regtest transport=v1 session=- (v1 fallback: peer "),
                 log);
-        assertFalse(log.contains("WARN"), log);
+        assertTrue(log.contains("WARN  #1 downgrade to plaintext v1 for " + peer + ": peer closed the connection"
+                + " without sending anything (require-v2=true refuses instead)\n"), log);
 
-        // the next connection goes straight to v1
+        // the second drop in a row: the peer is remembered
         try (Socket wallet = bridge.wallet(node.address())) {
             wallet.getOutputStream().write(frame("version", versionPayload()));
             assertEquals("version", V1Frames.command(V1Frames.read(wallet.getInputStream())));
         }
-        assertEquals(1, node.foreignOpenings(), "no second v2 attempt to a remembered peer");
-        assertEquals(2, node.v1Connections());
-        bridge.awaitLog("transport=v1 session=- (peer dropped v2 within the last 30 min: v1 without retrying)");
+        assertEquals(2, node.foreignOpenings());
+        assertTrue(v1OnlyPeers.isV1Only(node.address()));
+        bridge.awaitLog("#2 downgrade to plaintext v1 for " + peer + ": peer closed the connection without sending"
+                + " anything (require-v2=true refuses instead); remembered as v1-only for 10 min");
+
+        // the next connection goes straight to v1, and says so at WARN
+        try (Socket wallet = bridge.wallet(node.address())) {
+            wallet.getOutputStream().write(frame("version", versionPayload()));
+            assertEquals("version", V1Frames.command(V1Frames.read(wallet.getInputStream())));
+        }
+        assertEquals(2, node.foreignOpenings(), "no further v2 attempt to a remembered peer");
+        assertEquals(3, node.v1Connections());
+        bridge.awaitLog("transport=v1 session=- (peer dropped v2 2 times within the last 10 min: v1 without"
+                + " retrying)");
+        bridge.awaitLog("WARN  #3 downgrade to plaintext v1 for " + peer + ": it dropped v2 2 times in a row");
+    }
+
+    @Test
+    void v1MemoryIsOffByDefault() throws Exception {
+        V1OnlyNode node = track(new V1OnlyNode(NET, V1OnlyNode.OnForeignInput.DROP));
+        AgentConfig config = AgentConfigParser.parse("", java.util.Map.of(), java.util.Map.of()).config();
+        BridgeHarness bridge = track(new BridgeHarness(log -> new V2UpstreamConnector(config, log)));
+        for (int i = 0; i < 3; i++) {
+            try (Socket wallet = bridge.wallet(node.address())) {
+                wallet.getOutputStream().write(frame("version", versionPayload()));
+                assertEquals("version", V1Frames.command(V1Frames.read(wallet.getInputStream())));
+            }
+        }
+        assertEquals(3, node.foreignOpenings(), "every connection tries v2 first");
     }
 
     @Test
@@ -307,7 +335,34 @@ class V2BridgeTest {
             assertArrayEquals(version, node.receivedBy(0));
         }
         bridge.awaitLog("transport=v1 session=- (v1 fallback: peer sent nothing within 500 ms)");
-        assertTrue(v1OnlyPeers.isV1Only(node.address()));
+        bridge.awaitLog("downgrade to plaintext v1 for 127.0.0.1:" + node.address().getPort()
+                + ": peer sent nothing within 500 ms");
+        assertFalse(v1OnlyPeers.isV1Only(node.address()));
+    }
+
+    @Test
+    void aPartialKeyThenAStallIsAnErrorNeverAFallbackNorRemembered() throws Exception {
+        LoopbackServer stall = track(new LoopbackServer(socket -> {
+            socket.getOutputStream().write(new byte[] {0x11, 0x22}); // 2 of 64 key bytes
+            socket.getOutputStream().flush();
+            socket.getInputStream().transferTo(OutputStream.nullOutputStream());
+        }));
+        BridgeHarness bridge = bridge("", SHORT_V2_TIMEOUT);
+        for (int i = 1; i <= 2; i++) {
+            try (Socket wallet = bridge.wallet(stall.address())) {
+                wallet.getOutputStream().write(frame("version", versionPayload()));
+                assertEquals(-1, wallet.getInputStream().read(), "the wallet's connection must be closed");
+            }
+            bridge.awaitLog("#" + i + " could not open the upstream to 127.0.0.1:" + stall.port()
+                    + ": V2HandshakeException: v2 connection failed at the key step (received 2 of the peer's 64"
+                    + " key bytes, then silent for ");
+        }
+        assertEquals(2, stall.accepted(), "no v1 redial: only the two v2 attempts reached the peer");
+        assertFalse(v1OnlyPeers.isV1Only(stall.address()), "an error is no evidence of a v1 peer");
+        assertFalse(bridge.log().contains("transport=v1"), bridge.log());
+        assertFalse(bridge.log().contains("downgrade"), bridge.log());
+        assertTrue(stall.awaitAllFinished(WAIT), "the peer's sockets must be closed");
+        bridge.assertNoAgentThreadsLeft(WAIT);
     }
 
     @Test
@@ -364,7 +419,9 @@ class V2BridgeTest {
             wallet.getOutputStream().write(frame("version", versionPayload()));
             assertEquals(-1, wallet.getInputStream().read());
         }
-        bridge.awaitLog("v2 handshake failed after the peer's key arrived: GarbageTerminatorNotFoundException");
+        bridge.awaitLog("V2HandshakeException: v2 connection failed at the garbage step (received the peer's 64-byte"
+                + " key and 4200 bytes more): no garbage terminator within 4095 bytes of garbage: most likely a"
+                + " BIP-324 node of another network");
         assertTrue(garbage.awaitAllFinished(WAIT), "the peer's socket must be closed");
         assertFalse(v1OnlyPeers.isV1Only(garbage.address()), "a broken v2 peer is not a v1 peer");
         bridge.assertNoAgentThreadsLeft(WAIT);
@@ -429,9 +486,9 @@ class V2BridgeTest {
         // either we give up waiting for a terminator we cannot find, or the node does first (our garbage, decoys
         // and terminator can be longer than the 4095 + 16 bytes it scans): an error after the key, never a fallback
         String log = bridge.awaitLog("could not open the upstream to 127.0.0.1:" + node.port()
-                + ": IOException: v2 handshake");
-        assertTrue(log.contains("v2 handshake: the peer sent its key but did not finish within 500 ms")
-                || log.contains("v2 handshake failed after the peer's key arrived: EOFException"), log);
+                + ": V2HandshakeException: v2 connection failed at the garbage step (received the peer's 64-byte key"
+                + " and ");
+        assertTrue(log.contains("most likely a BIP-324 node of another network"), log);
         assertFalse(log.contains("transport=v1"), log);
         assertFalse(v1OnlyPeers.isV1Only(node.address()));
         assertTrue(node.server().awaitAllFinished(WAIT));
