@@ -86,8 +86,8 @@ final class BridgedConnection implements Runnable {
             try {
                 pump(session.fromPeer(), wallet.getOutputStream(), peerToWallet);
             } catch (Bip324Exception e) {
-                log.warn(prefix() + "bad data from the peer " + LogFormat.address(peer) + ", closing both sides: "
-                        + describe(e));
+                log.warn(prefix() + "bad data from the peer " + LogFormat.address(peer) + " at the session step"
+                        + " (after " + peerToWallet.get() + " bytes to the wallet), closing both sides: " + describe(e));
             }
         } finally {
             Bridge.closeQuietly(session);

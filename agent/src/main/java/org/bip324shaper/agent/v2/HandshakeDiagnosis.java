@@ -58,14 +58,14 @@ public final class HandshakeDiagnosis {
         if (v1.isPresent()) {
             String which = v1.get() == network ? "" : " of another network (" + v1.get().id() + ", we use "
                     + network.id() + ")";
-            return new V2HandshakeException(HandshakeStep.KEY, received, receivedText(received),
+            return new V2HandshakeException(HandshakeStep.KEY, received, "received " + received + " bytes",
                     "the peer answered our key with a v1 'version' message" + which + ": a v1-only node that speaks"
                             + " first (v1 fallback only follows a peer that sent nothing, as in Bitcoin Core)",
                     failure);
         }
         if (isEcho(head, ourHead)) {
             return new V2HandshakeException(received < KEY_LENGTH ? HandshakeStep.KEY : HandshakeStep.GARBAGE,
-                    received, receivedText(received),
+                    received, "received " + received + " bytes",
                     "the peer sends back the bytes we sent: an echo server or a loop, not a bitcoin node", failure);
         }
         String ending = ending(failure, silentNanos, budget);

@@ -25,6 +25,7 @@ import org.bip324shaper.agent.config.AgentConfig;
 import org.bip324shaper.agent.config.AgentConfigParser;
 import org.bip324shaper.agent.probe.VersionMessage;
 import org.bip324shaper.agent.testing.BridgeHarness;
+import org.bip324shaper.agent.testing.HostilePeers;
 import org.bip324shaper.agent.testing.LoopbackServer;
 import org.bip324shaper.agent.testing.TestV2Node;
 import org.bip324shaper.agent.testing.V1Frames;
@@ -366,6 +367,41 @@ class V2BridgeTest {
     }
 
     @Test
+    void hostilePeersGetDistinctLogLinesNamingStepAndCauseAndNeverAFallback() throws Exception {
+        BridgeHarness bridge = bridge("", SHORT_V2_TIMEOUT);
+        TestV2Node mainnet = track(new TestV2Node(Network.MAINNET));
+        java.util.Map<String, InetSocketAddress> peers = new java.util.LinkedHashMap<>();
+        peers.put("at the garbage step (received the peer's 64-byte key and |of another network", mainnet.address());
+        peers.put("at the key step (received |a v1 'version' message",
+                track(new LoopbackServer(HostilePeers.v1VersionFirst(NET))).address());
+        peers.put("at the garbage step (received the peer's 64-byte key, then silent|a key and nothing more",
+                track(new LoopbackServer(HostilePeers.sendsThenStalls(randomBytes(64)))).address());
+        peers.put(" step (received the peer's 64-byte key and |trickles its handshake", track(new LoopbackServer(
+                HostilePeers.tricklingResponder(NET, 64, Duration.ofMillis(20)))).address());
+        peers.put("at the key step (received 2 of the peer's 64 key bytes|part of a key",
+                track(new LoopbackServer(HostilePeers.sendsThenStalls(new byte[] {1, 2}))).address());
+        peers.put(" step (received |echo server", track(new LoopbackServer(HostilePeers.echo())).address());
+        java.util.Set<String> lines = new java.util.HashSet<>();
+        for (java.util.Map.Entry<String, InetSocketAddress> peer : peers.entrySet()) {
+            try (Socket wallet = bridge.wallet(peer.getValue())) {
+                wallet.getOutputStream().write(frame("version", versionPayload()));
+                assertEquals(-1, wallet.getInputStream().read(), "the wallet's connection must be closed");
+            }
+            String prefix = "could not open the upstream to 127.0.0.1:" + peer.getValue().getPort()
+                    + ": V2HandshakeException: v2 connection failed ";
+            String log = bridge.awaitLog(prefix);
+            String line = log.substring(log.indexOf(prefix));
+            line = line.substring(0, line.indexOf('\n'));
+            String[] expected = peer.getKey().split("\\|");
+            assertTrue(line.contains(expected[0]) && line.contains(expected[1]), line);
+            lines.add(line.substring(line.indexOf("): ") + 3).replaceAll("\\d+", "N"));
+        }
+        assertEquals(peers.size(), lines.size(), "each cause must read differently: " + lines);
+        assertFalse(bridge.log().contains("transport=v1"), bridge.log());
+        bridge.assertNoAgentThreadsLeft(WAIT);
+    }
+
+    @Test
     void requireV2ClosesInsteadOfFallingBack() throws Exception {
         V1OnlyNode node = track(new V1OnlyNode(NET, V1OnlyNode.OnForeignInput.DROP));
         BridgeHarness bridge = bridge("require-v2=true");
@@ -449,7 +485,9 @@ class V2BridgeTest {
             assertEquals("verack", V1Frames.command(V1Frames.read(in)));
             assertEquals(-1, in.read(), "the wallet's connection must end after the bad packet");
         }
-        bridge.awaitLog("bad data from the peer 127.0.0.1:" + node.port() + ", closing both sides: " + expectedError);
+        String log = bridge.awaitLog("bad data from the peer 127.0.0.1:" + node.port() + " at the session step"
+                + " (after ");
+        assertTrue(log.contains("bytes to the wallet), closing both sides: " + expectedError), log);
         assertTrue(node.nextConnection(WAIT).awaitEnd(WAIT), "the peer connection must be closed");
         bridge.assertNoAgentThreadsLeft(WAIT);
     }
