@@ -402,6 +402,22 @@ class V2BridgeTest {
     }
 
     @Test
+    void aPeerThatCannotBeReachedIsTheConnectStep() throws Exception {
+        int port;
+        try (java.net.ServerSocket unused = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = unused.getLocalPort();
+        }
+        BridgeHarness bridge = bridge("");
+        try (Socket wallet = bridge.wallet(new InetSocketAddress("127.0.0.1", port))) {
+            wallet.getOutputStream().write(frame("version", versionPayload()));
+            assertEquals(-1, wallet.getInputStream().read());
+        }
+        bridge.awaitLog("could not open the upstream to 127.0.0.1:" + port + ": V2HandshakeException: v2 connection"
+                + " failed at the connect step (nothing received): could not connect to the peer");
+        assertFalse(bridge.log().contains("transport=v1"), "no fallback for a peer that cannot be reached");
+    }
+
+    @Test
     void requireV2ClosesInsteadOfFallingBack() throws Exception {
         V1OnlyNode node = track(new V1OnlyNode(NET, V1OnlyNode.OnForeignInput.DROP));
         BridgeHarness bridge = bridge("require-v2=true");
