@@ -20,13 +20,16 @@ import org.bip324shaper.driver.ShapedProtocol;
  * Tries a BIP-324 handshake as initiator on a freshly dialed socket and tells a v1-only peer apart from a broken
  * one, as Bitcoin Core's {@code V2Transport::ShouldReconnectV1} does: a node without v2 reads our 64-byte key as a
  * bad v1 header and hangs up (or ignores it) without sending anything, so only a connection that ends or stays
- * silent before a single byte arrived is {@link Dropped} (worth a v1 redial). Anything the peer sent, even 2 bytes
+ * silent before a single byte arrived, once at least a v1 header's worth of our key went out, is {@link Dropped}
+ * (worth a v1 redial). Anything the peer sent, even 2 bytes
  * of a key, makes every failure a real error: a {@link V2HandshakeException} naming the step and the likely cause.
  */
 public final class V2HandshakeAttempt {
 
     /** Length of the peer's ElligatorSwift key, the first thing a v2 responder sends. */
     static final int PEER_KEY_LENGTH = 64;
+    /** A v1 message header: a v1 node hangs up once it has read this much of our key and found no magic. */
+    static final int V1_HEADER_LENGTH = 24;
 
     private V2HandshakeAttempt() {
     }
@@ -101,8 +104,15 @@ public final class V2HandshakeAttempt {
             long silentNanos = System.nanoTime() - (input.bytesRead() == 0 ? input.budgetStartNanos()
                     : input.lastByteNanos());
             socket.close();
-            if (input.bytesRead() == 0 && !(e instanceof Bip324Exception)) {
+            // Core also requires that a v1 header's worth of our key went out, enough for a v1 node to hang up
+            if (input.bytesRead() == 0 && !(e instanceof Bip324Exception)
+                    && output.written() >= V1_HEADER_LENGTH) {
                 return new Dropped(describeDrop(e, timeout));
+            }
+            if (input.bytesRead() == 0 && output.written() < V1_HEADER_LENGTH) {
+                throw new V2HandshakeException(HandshakeStep.KEY, 0, "nothing received, " + output.written()
+                        + " of our key bytes sent", "the connection failed before our key was out: no sign of a"
+                        + " v1 node, so no v1 fallback", e);
             }
             throw HandshakeDiagnosis.diagnose(e, network, input.bytesRead(), input.head(), output.head(),
                     silentNanos, timeout);
@@ -133,6 +143,7 @@ public final class V2HandshakeAttempt {
     private static final class HeadKeepingOutput extends FilterOutputStream {
         private final byte[] head = new byte[PEER_KEY_LENGTH];
         private int kept;
+        private long written;
 
         HeadKeepingOutput(OutputStream out) {
             super(out);
@@ -140,12 +151,18 @@ public final class V2HandshakeAttempt {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
             int n = Math.min(len, head.length - kept);
             if (n > 0) {
                 System.arraycopy(b, off, head, kept, n);
                 kept += n;
             }
-            out.write(b, off, len);
+            written += len;
+        }
+
+        /** Bytes the socket accepted. */
+        long written() {
+            return written;
         }
 
         @Override
