@@ -11,6 +11,7 @@ import org.bip324shaper.agent.log.AgentLog;
 import org.bip324shaper.agent.log.LogFormat;
 import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.Network;
+import org.bip324shaper.core.engine.Delivery;
 import org.bip324shaper.core.shaping.TrafficStats;
 
 /**
@@ -23,6 +24,12 @@ final class BridgedConnection implements Runnable {
     static final int FIRST_BYTES_TIMEOUT_MILLIS = 30_000;
     private static final int MAGIC_LENGTH = 4;
     private static final int BUFFER_BYTES = 16 * 1024;
+    /**
+     * bitcoinj writes its {@code tx} and closes at once: when the wallet's socket fails under the peer-to-wallet
+     * pump, what the wallet wrote before closing is still in the other pump's way. It gets this long to reach the
+     * wallet's end of stream (it only reads what the kernel already holds) before the session is closed anyway.
+     */
+    static final long WALLET_DRAIN_MILLIS = 5_000;
 
     private final long id;
     private final Socket wallet;
@@ -84,17 +91,37 @@ final class BridgedConnection implements Runnable {
             upstream.setDaemon(true);
             upstream.start();
             try {
-                pump(session.fromPeer(), wallet.getOutputStream(), peerToWallet);
+                if (pump(session.fromPeer(), wallet.getOutputStream(), peerToWallet) == Ending.SINK_CLOSED) {
+                    // The wallet closed: let the other pump deliver what it wrote first (its end of stream then
+                    // closes the session gracefully, which drains whatever the shaper holds).
+                    upstream.join(WALLET_DRAIN_MILLIS);
+                }
             } catch (Bip324Exception e) {
                 log.warn(prefix() + "bad data from the peer " + LogFormat.address(peer) + " at the session step"
                         + " (after " + peerToWallet.get() + " bytes to the wallet), closing both sides: " + describe(e));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         } finally {
             Bridge.closeQuietly(session);
-            // logged before the wallet's socket closes, so the line is out by the time the wallet sees the end
-            log.info(prefix() + "close peer=" + LogFormat.address(peer)
-                    + " wallet->peer=" + walletToPeer.get() + " peer->wallet=" + peerToWallet.get() + " bytes"
-                    + session.wireStats().map(BridgedConnection::describeWire).orElse(""));
+            logClose(session);
+        }
+    }
+
+    /**
+     * Logged before the wallet's socket closes, so the line is out by the time the wallet sees the end. What the
+     * wallet handed over and never reached the peer is counted here, at WARN: it should always be 0.
+     */
+    private void logClose(UpstreamSession session) {
+        Delivery undelivered = session.undelivered();
+        String line = prefix() + "close peer=" + LogFormat.address(peer)
+                + " wallet->peer=" + walletToPeer.get() + " peer->wallet=" + peerToWallet.get() + " bytes"
+                + session.wireStats().map(BridgedConnection::describeWire).orElse("")
+                + "; undelivered=" + undelivered;
+        if (undelivered.isNone()) {
+            log.info(line);
+        } else {
+            log.warn(line);
         }
     }
 
@@ -128,19 +155,35 @@ final class BridgedConnection implements Runnable {
         }
     }
 
+    /** How a pump ended: its source reached the end (or was closed under it), or its sink's socket failed. */
+    private enum Ending { SOURCE_ENDED, SINK_CLOSED }
+
     /** Copies until end of stream; a socket closed by the other pump also ends it. */
-    private static void pump(InputStream in, OutputStream out, AtomicLong counter) throws IOException {
+    private static Ending pump(InputStream in, OutputStream out, AtomicLong counter) throws IOException {
         byte[] buffer = new byte[BUFFER_BYTES];
-        try {
-            for (int n; (n = in.read(buffer)) >= 0; ) {
-                out.write(buffer, 0, n);
-                out.flush();
-                counter.addAndGet(n);
-            }
-        } catch (IOException e) {
-            if (!Bridge.isClosedSocket(e)) {
+        for (;;) {
+            int n;
+            try {
+                n = in.read(buffer);
+            } catch (IOException e) {
+                if (Bridge.isClosedSocket(e)) {
+                    return Ending.SOURCE_ENDED;
+                }
                 throw e;
             }
+            if (n < 0) {
+                return Ending.SOURCE_ENDED;
+            }
+            try {
+                out.write(buffer, 0, n);
+                out.flush();
+            } catch (IOException e) {
+                if (Bridge.isClosedSocket(e)) {
+                    return Ending.SINK_CLOSED;
+                }
+                throw e;
+            }
+            counter.addAndGet(n);
         }
     }
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Optional;
+import org.bip324shaper.core.engine.Delivery;
 import org.bip324shaper.core.shaping.TrafficStats;
 
 /**
@@ -38,6 +39,14 @@ public interface UpstreamSession extends Closeable {
     /** A v2 session's wire counters (genuine, decoy, handshake bytes each way), for the close log line. */
     default Optional<TrafficStats.Snapshot> wireStats() {
         return Optional.empty();
+    }
+
+    /**
+     * Messages the wallet handed over that never reached the peer, once the session is closed: 0 after a graceful
+     * close unless the peer stalled past the close linger or the connection failed. A byte relay loses nothing.
+     */
+    default Delivery undelivered() {
+        return Delivery.NONE;
     }
 
     /**

@@ -6,7 +6,6 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Optional;
 import org.bip324shaper.core.AuthenticationException;
 import org.bip324shaper.core.GarbageTerminatorNotFoundException;
@@ -32,8 +31,6 @@ public final class HandshakeDiagnosis {
     /** The least a BIP-324 responder sends after its key: the terminator and an empty version packet. */
     static final int MIN_AFTER_KEY = 16 + 20;
     private static final byte[] V1_VERSION_COMMAND = "version\0\0\0\0\0".getBytes(StandardCharsets.US_ASCII);
-    /** Echo detection needs enough bytes that a coincidence is out of the question. */
-    private static final int MIN_ECHO_BYTES = 8;
 
     private HandshakeDiagnosis() {
     }
@@ -48,12 +45,13 @@ public final class HandshakeDiagnosis {
      * @param network     the network we shook hands for
      * @param received    bytes the peer sent
      * @param head        the first of them (up to 64)
-     * @param ourHead     the first bytes we sent (our key)
+     * @param sent        bytes we sent (handed to the socket)
+     * @param sentWrites  in how many writes
      * @param silentNanos how long before the failure the last byte arrived
      * @param budget      the handshake's per-step time budget
      */
     public static V2HandshakeException diagnose(IOException failure, Network network, long received, byte[] head,
-                                                byte[] ourHead, long silentNanos, Duration budget) {
+                                                long sent, int sentWrites, long silentNanos, Duration budget) {
         Optional<Network> v1 = v1VersionHeader(head);
         if (v1.isPresent()) {
             String which = v1.get() == network ? "" : " of another network (" + v1.get().id() + ", we use "
@@ -63,10 +61,12 @@ public final class HandshakeDiagnosis {
                             + " first (v1 fallback only follows a peer that sent nothing, as in Bitcoin Core)",
                     failure);
         }
-        if (isEcho(head, ourHead)) {
-            return new V2HandshakeException(received < KEY_LENGTH ? HandshakeStep.KEY : HandshakeStep.GARBAGE,
-                    received, "received " + received + " bytes",
-                    "the peer sends back the bytes we sent: an echo server or a loop, not a bitcoin node", failure);
+        if (looksLikeEcho(failure, received, sent, sentWrites)) {
+            return new V2HandshakeException(HandshakeStep.GARBAGE, received, "received " + received
+                    + " bytes, exactly as many as we sent",
+                    "most likely an echo server or a loop, not a bitcoin node: the peer sent back as many bytes as"
+                            + " we sent, then nothing (a BIP-324 node's random garbage makes its count differ)",
+                    failure);
         }
         String ending = ending(failure, silentNanos, budget);
         boolean trickling = failure instanceof SocketTimeoutException && stillArriving(silentNanos, budget);
@@ -169,8 +169,14 @@ public final class HandshakeDiagnosis {
         return network;
     }
 
-    static boolean isEcho(byte[] head, byte[] ourHead) {
-        int n = Math.min(head.length, ourHead.length);
-        return n >= MIN_ECHO_BYTES && Arrays.equals(head, 0, n, ourHead, 0, n);
+    /**
+     * An echo returns what we sent: our key and garbage, then our terminator and version packet, and then waits
+     * with us. The engine shows this class only the sizes of our writes, not their bytes, so the test is by count:
+     * both our handshake writes came back to the byte and the peer went quiet. A real BIP-324 node sends its own
+     * random-length garbage, so it matches only by a 1-in-4096 coincidence.
+     */
+    static boolean looksLikeEcho(IOException failure, long received, long sent, int sentWrites) {
+        return failure instanceof SocketTimeoutException && sentWrites >= 2 && received == sent
+                && received > KEY_LENGTH;
     }
 }

@@ -1,13 +1,10 @@
 package org.bip324shaper.agent.v2;
 
 import java.io.EOFException;
-import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Objects;
 import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.Network;
@@ -20,7 +17,7 @@ import org.bip324shaper.driver.ShapedProtocol;
  * Tries a BIP-324 handshake as initiator on a freshly dialed socket and tells a v1-only peer apart from a broken
  * one, as Bitcoin Core's {@code V2Transport::ShouldReconnectV1} does: a node without v2 reads our 64-byte key as a
  * bad v1 header and hangs up (or ignores it) without sending anything, so only a connection that ends or stays
- * silent before a single byte arrived, once at least a v1 header's worth of our key went out, is {@link Dropped}
+ * silent before a single byte arrived, once our key went out, is {@link Dropped}
  * (worth a v1 redial). Anything the peer sent, even 2 bytes
  * of a key, makes every failure a real error: a {@link V2HandshakeException} naming the step and the likely cause.
  */
@@ -28,8 +25,6 @@ public final class V2HandshakeAttempt {
 
     /** Length of the peer's ElligatorSwift key, the first thing a v2 responder sends. */
     static final int PEER_KEY_LENGTH = 64;
-    /** A v1 message header: a v1 node hangs up once it has read this much of our key and found no magic. */
-    static final int V1_HEADER_LENGTH = 24;
 
     private V2HandshakeAttempt() {
     }
@@ -84,11 +79,10 @@ public final class V2HandshakeAttempt {
     public static Outcome attempt(Socket socket, Network network, TrafficConfig config, Duration timeout,
                                   TraceRecorder recorder, long notAfterNanos) throws IOException {
         DeadlineInputStream input;
-        HeadKeepingOutput output;
+        SentBytes sent = new SentBytes(recorder);
         try {
             socket.setTcpNoDelay(true); // the engine decides where writes end; Nagle would only delay them
             input = new DeadlineInputStream(socket);
-            output = new HeadKeepingOutput(socket.getOutputStream());
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
@@ -98,24 +92,23 @@ public final class V2HandshakeAttempt {
         ShapedProtocol protocol;
         try {
             // closes the socket (through input.close()) if the handshake fails
-            protocol = ShapedProtocol.over(input, output,
-                    ShapedProtocol.options(Role.INITIATOR, network).config(config).recorder(recorder));
+            protocol = ShapedProtocol.over(socket, input,
+                    ShapedProtocol.options(Role.INITIATOR, network).config(config).recorder(sent));
         } catch (IOException e) {
             long silentNanos = System.nanoTime() - (input.bytesRead() == 0 ? input.budgetStartNanos()
                     : input.lastByteNanos());
             socket.close();
-            // Core also requires that a v1 header's worth of our key went out, enough for a v1 node to hang up
-            if (input.bytesRead() == 0 && !(e instanceof Bip324Exception)
-                    && output.written() >= V1_HEADER_LENGTH) {
+            // Core also requires that a v1 header's worth of our key went out, enough for a v1 node to hang up;
+            // the driver reads only once its first write (our key) is out
+            if (input.bytesRead() == 0 && !(e instanceof Bip324Exception) && input.readAttempted()) {
                 return new Dropped(describeDrop(e, timeout));
             }
-            if (input.bytesRead() == 0 && output.written() < V1_HEADER_LENGTH) {
-                throw new V2HandshakeException(HandshakeStep.KEY, 0, "nothing received, " + output.written()
-                        + " of our key bytes sent", "the connection failed before our key was out: no sign of a"
-                        + " v1 node, so no v1 fallback", e);
+            if (input.bytesRead() == 0 && !input.readAttempted()) {
+                throw new V2HandshakeException(HandshakeStep.KEY, 0, "nothing received, our key not sent",
+                        "the connection failed before our key was out: no sign of a v1 node, so no v1 fallback", e);
             }
-            throw HandshakeDiagnosis.diagnose(e, network, input.bytesRead(), input.head(), output.head(),
-                    silentNanos, timeout);
+            throw HandshakeDiagnosis.diagnose(e, network, input.bytesRead(), input.head(), sent.bytes(),
+                    sent.writes(), silentNanos, timeout);
         } catch (RuntimeException e) {
             socket.close();
             throw e;
@@ -139,39 +132,46 @@ public final class V2HandshakeAttempt {
         return "peer dropped the connection without sending anything: " + V2HandshakeException.describe(e);
     }
 
-    /** Passes writes through whole (one engine write = one socket write) and keeps a copy of the first 64 bytes. */
-    private static final class HeadKeepingOutput extends FilterOutputStream {
-        private final byte[] head = new byte[PEER_KEY_LENGTH];
-        private int kept;
-        private long written;
+    /**
+     * Counts what the engine hands the socket (through the trace recorder, which sees every write's size, never its
+     * bytes), for the echo check; passes everything on to the connection's own recorder.
+     */
+    private static final class SentBytes implements TraceRecorder {
+        private final TraceRecorder next;
+        private final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicInteger writes =
+                new java.util.concurrent.atomic.AtomicInteger();
 
-        HeadKeepingOutput(OutputStream out) {
-            super(out);
+        SentBytes(TraceRecorder next) {
+            this.next = next;
         }
 
         @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            int n = Math.min(len, head.length - kept);
-            if (n > 0) {
-                System.arraycopy(b, off, head, kept, n);
-                kept += n;
+        public void message(long timeNanos, org.bip324shaper.core.trace.Direction direction, String type,
+                            int payloadLength) {
+            next.message(timeNanos, direction, type, payloadLength);
+        }
+
+        @Override
+        public void write(long timeNanos, org.bip324shaper.core.trace.Direction direction, int n) {
+            if (direction == org.bip324shaper.core.trace.Direction.OUTBOUND) {
+                bytes.addAndGet(n);
+                writes.incrementAndGet();
             }
-            written += len;
-        }
-
-        /** Bytes the socket accepted. */
-        long written() {
-            return written;
+            next.write(timeNanos, direction, n);
         }
 
         @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
+        public void close() {
+            next.close();
         }
 
-        byte[] head() {
-            return Arrays.copyOf(head, kept);
+        long bytes() {
+            return bytes.get();
+        }
+
+        int writes() {
+            return writes.get();
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.bip324shaper.agent.bridge.UpstreamSession;
 import org.bip324shaper.core.HandshakeStateException;
 import org.bip324shaper.core.Network;
+import org.bip324shaper.core.engine.Delivery;
 import org.bip324shaper.core.trace.TraceRecorder;
 import org.bip324shaper.core.message.NetworkMessage;
 import org.bip324shaper.core.message.V1FrameDecoder;
@@ -57,6 +58,11 @@ final class V2Session implements UpstreamSession {
     @Override
     public Optional<TrafficStats.Snapshot> wireStats() {
         return Optional.of(protocol.stats().snapshot());
+    }
+
+    @Override
+    public Delivery undelivered() {
+        return protocol.undelivered();
     }
 
     @Override
@@ -108,7 +114,10 @@ final class V2Session implements UpstreamSession {
             }
         }
 
-        /** BIP-324 has no half-close: the wallet's end of stream ends the v2 connection. */
+        /**
+         * BIP-324 has no half-close: the wallet's end of stream ends the v2 connection, gracefully, so that every
+         * message the wallet wrote, including what the shaper still holds, reaches the peer first.
+         */
         @Override
         public void close() throws IOException {
             protocol.close();
