@@ -400,13 +400,7 @@ public final class ShapedEngine {
         if (ping == null || contents.length != ping.length) {
             return false;
         }
-        V2Decoded decoded;
-        try {
-            decoded = V2MessageCodec.decode(contents);
-        } catch (Bip324Exception e) {
-            return false;
-        }
-        return decoded instanceof V2Decoded.Message m && m.message().command().equals("pong")
+        return V2MessageCodec.decode(contents) instanceof V2Decoded.Message m && m.message().command().equals("pong")
                 && Arrays.equals(m.message().payload(), Arrays.copyOfRange(ping, 1, ping.length));
     }
 
