@@ -98,7 +98,9 @@ final class BridgedConnection implements Runnable {
                     upstream.join(WALLET_DRAIN_MILLIS);
                 }
             } catch (Bip324Exception e) {
-                events.failed(new ConnectionFailure(id, peer, ConnectionFailure.Stage.PEER_DATA, describe(e)));
+                events.failed(new ConnectionFailure(id, peer, ConnectionFailure.Stage.PEER_DATA, "at the session step"
+                        + " (after " + peerToWallet.get() + " bytes to the wallet), closing both sides: "
+                        + describe(e)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

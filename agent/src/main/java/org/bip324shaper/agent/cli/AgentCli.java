@@ -11,7 +11,6 @@ import org.bip324shaper.agent.config.AgentOption;
 import org.bip324shaper.agent.log.LogFormat;
 import org.bip324shaper.agent.probe.NodeProbe;
 import org.bip324shaper.agent.probe.VersionMessage;
-import org.bip324shaper.agent.v2.V1OnlyPeers;
 import org.bip324shaper.agent.v2.V2UpstreamConnector;
 import org.bip324shaper.core.Network;
 
@@ -189,11 +188,13 @@ public final class AgentCli {
                   Sockets that use a proxy (e.g. SOCKS to Tor) and unresolved addresses are never touched. If the
                   agent cannot start, the wallet runs without it.
 
-                  v1 fallback: a peer that closes or resets before sending its 64-byte v2 key, or sends nothing
-                  within %d ms, is redialed with plain v1 (the wallet's bytes are replayed, it notices nothing but
-                  the delay) and remembered as v1-only for %d min. That fits bitcoinj's 5 s version timeout.
-                  require-v2=true closes such connections instead. A stream without a known network magic is
-                  relayed as v1, untouched (or closed with require-v2=true).
+                  v1 fallback (plaintext!): as in Bitcoin Core, only a peer that closed, reset or sent nothing
+                  within %d ms, without sending anything at all, is redialed with plain v1 (the wallet's bytes are
+                  replayed, it notices nothing but the delay); each downgrade is logged at WARN. A peer that sent
+                  anything, even part of a key, and then failed is an error. require-v2=true never falls back:
+                  use it where an on-path attacker could force the downgrade. v1-memory=DURATION (off by default)
+                  skips the v2 attempt to a peer that dropped it twice in a row. A stream without a known network
+                  magic is relayed as v1, untouched (or closed with require-v2=true).
 
                   OPTIONS is key=value pairs separated by ','; a port list joins ports with '+'.
                   Each option can also be a system property or an environment variable; per option, the agent
@@ -201,8 +202,7 @@ public final class AgentCli {
                   over the config=FILE properties file. Unknown keys and bad values are reported on stderr and the
                   default is used. The effective configuration and each value's source end this text.
 
-                """.formatted(V2UpstreamConnector.DEFAULT_V2_TIMEOUT.toMillis(),
-                V1OnlyPeers.DEFAULT_MEMORY.toMinutes()));
+                """.formatted(V2UpstreamConnector.DEFAULT_V2_TIMEOUT.toMillis()));
         for (AgentOption option : AgentOption.values()) {
             text.append(String.format("  %-11s %s (default %s)%n", option.key(), option.syntax(),
                     option.defaultText()));
@@ -238,8 +238,11 @@ public final class AgentCli {
                                   if the node drops the v2 attempt, the same over v1. Prints the transport, the
                                   session id (as Bitcoin Core's getpeerinfo shows it), the node's user agent and
                                   start height. NAME: main (default), test, testnet4, signet, regtest. DURATION
-                                  (e.g. 5s, 500ms) bounds each step: connect, v2 handshake, version exchange;
-                                  default 5s. Exit code 0: v2; 1: v1 only; 2: error (bad command line included).
+                                  (e.g. 5s, 500ms; default 5s) bounds the whole probe, every step included
+                                  (connect, v2 handshake, version exchange, v1 retry); a silent node gets half of
+                                  it before the v1 retry. A failure names the step (connect, key, garbage,
+                                  version packet, version message), the bytes received and the likely cause.
+                                  Exit code 0: v2; 1: v1 only; 2: error (bad command line included).
 
                 Log lines go to stderr, prefixed [bip324]: one per connection at open (peer, network,
                 transport, session id, why v1 if it fell back) and at close (bytes each way; for v2 also the

@@ -2,6 +2,7 @@ package org.bip324shaper.agent.config;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import java.util.Collections;
 import java.util.Objects;
@@ -32,11 +33,15 @@ import org.bip324shaper.core.shaping.ShapingStrategies;
  * @param jmx       whether to register the platform MBean {@code org.bip324shaper:type=Agent}
  * @param proxyListen   proxy mode: the SOCKS5 listen address (unresolved host and port)
  * @param upstreamSocks proxy mode: a SOCKS5 proxy (e.g. Tor) to dial peers through; empty to dial directly
+ * @param v1Memory  how long a peer that dropped v2 twice in a row is remembered as v1-only; zero: off
  */
 public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String> shaping, SortedSet<Integer> ports,
                           boolean loopback, boolean requireV2, LogLevel logLevel, Optional<Path> traceDir,
                           Optional<AeadBackend> aead, LogSink logSink, boolean jmx, InetSocketAddress proxyListen,
-                          Optional<InetSocketAddress> upstreamSocks) {
+                          Optional<InetSocketAddress> upstreamSocks, Duration v1Memory) {
+
+    /** The longest {@code v1-memory}. */
+    public static final Duration MAX_V1_MEMORY = Duration.ofHours(24);
 
     /** The proxy's default listen address: loopback, the port Tor Browser and friends do not use. */
     public static final InetSocketAddress DEFAULT_PROXY_LISTEN = InetSocketAddress.createUnresolved("127.0.0.1", 1080);
@@ -61,6 +66,10 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String>
         Objects.requireNonNull(logSink, "logSink");
         Objects.requireNonNull(proxyListen, "proxyListen");
         Objects.requireNonNull(upstreamSocks, "upstreamSocks");
+        Objects.requireNonNull(v1Memory, "v1Memory");
+        if (v1Memory.isNegative() || v1Memory.compareTo(MAX_V1_MEMORY) > 0) {
+            throw new IllegalArgumentException("v1 memory must be 0.." + MAX_V1_MEMORY + ", got " + v1Memory);
+        }
         Objects.requireNonNull(ports, "ports");
         if (ports.isEmpty()) {
             throw new IllegalArgumentException("at least one port is needed");
@@ -77,7 +86,7 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String>
     public AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String> shaping, SortedSet<Integer> ports,
                        boolean loopback, boolean requireV2, LogLevel logLevel, Optional<Path> traceDir) {
         this(padding, decoy, shaping, ports, loopback, requireV2, logLevel, traceDir, Optional.empty(), LogSink.STDERR,
-                true, DEFAULT_PROXY_LISTEN, Optional.empty());
+                true, DEFAULT_PROXY_LISTEN, Optional.empty(), Duration.ZERO);
     }
 
     /** A configuration that records no traces. */
@@ -103,13 +112,13 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String>
      */
     public AgentConfig withShaping(String spec) {
         return new AgentConfig(padding, decoy, Optional.of(spec), ports, loopback, requireV2, logLevel, traceDir, aead,
-                logSink, jmx, proxyListen, upstreamSocks);
+                logSink, jmx, proxyListen, upstreamSocks, v1Memory);
     }
 
     /** This configuration, writing connection traces into {@code dir}. */
     public AgentConfig withTraceDir(Path dir) {
         return new AgentConfig(padding, decoy, shaping, ports, loopback, requireV2, logLevel, Optional.of(dir), aead,
-                logSink, jmx, proxyListen, upstreamSocks);
+                logSink, jmx, proxyListen, upstreamSocks, v1Memory);
     }
 
     /** The cipher core should use: the configured one, else core's preferred one. */
@@ -138,7 +147,8 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String>
                 + (proxyListen.equals(DEFAULT_PROXY_LISTEN) ? ""
                         : "," + AgentOption.PROXY_LISTEN.key() + "=" + hostPort(proxyListen))
                 + (upstreamSocks.isPresent()
-                        ? "," + AgentOption.UPSTREAM_SOCKS.key() + "=" + hostPort(upstreamSocks.get()) : "");
+                        ? "," + AgentOption.UPSTREAM_SOCKS.key() + "=" + hostPort(upstreamSocks.get()) : "")
+                + (v1Memory.isZero() ? "" : "," + AgentOption.V1_MEMORY.key() + "=" + valueText(AgentOption.V1_MEMORY));
     }
 
     /**
@@ -160,6 +170,8 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String>
             case TRACE: return traceDir.map(Path::toString).orElse("off");
             case PROXY_LISTEN: return hostPort(proxyListen);
             case UPSTREAM_SOCKS: return upstreamSocks.map(AgentConfig::hostPort).orElse("none");
+            case V1_MEMORY: return v1Memory.isZero() ? "off" : v1Memory.toSeconds() % 60 == 0
+                    ? v1Memory.toMinutes() + "m" : v1Memory.toSeconds() + "s";
             case CONFIG: return "-";
             default: throw new AssertionError(option);
         }

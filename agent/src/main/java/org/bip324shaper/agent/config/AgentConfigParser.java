@@ -84,6 +84,7 @@ public final class AgentConfigParser {
         if (configFile != null) {
             sources.put(AgentOption.CONFIG, configFile.source());
         }
+        java.time.Duration v1Memory = defaults.v1Memory();
         for (RawValue value : raw.values()) {
             if (value.option() == AgentOption.SHAPING) {
                 String problem = shapingProblem(value.text());
@@ -156,11 +157,12 @@ public final class AgentConfigParser {
                 case UPSTREAM_SOCKS:
                     upstreamSocks = parsed == NONE ? Optional.empty() : Optional.of((InetSocketAddress) parsed);
                     break;
+                case V1_MEMORY: v1Memory = (java.time.Duration) parsed; break;
                 default: throw new AssertionError(value.option());
             }
         }
         return new ParsedConfig(new AgentConfig(padding, decoy, shaping, ports, loopback, requireV2, logLevel,
-                traceDir, aead, logSink, jmx, proxyListen, upstreamSocks), problems, sources);
+                traceDir, aead, logSink, jmx, proxyListen, upstreamSocks, v1Memory), problems, sources);
     }
 
     /** Longest configuration file read: real ones are a few hundred bytes. */
@@ -241,6 +243,7 @@ public final class AgentConfigParser {
             case PROXY_LISTEN: return parseHostPort(text);
             case UPSTREAM_SOCKS:
                 return text.equalsIgnoreCase("none") || text.equalsIgnoreCase("off") ? NONE : parseHostPort(text);
+            case V1_MEMORY: return parseMemory(text);
             default: throw new AssertionError(value.option()); // SHAPING and TRACE are handled by the caller
         }
     }
@@ -315,6 +318,27 @@ public final class AgentConfigParser {
             }
         }
         return null;
+    }
+
+    /** {@code off} or {@code 0}, else digits and a unit: {@code s}, {@code m} or {@code h}; at most 24 h. */
+    private static java.time.Duration parseMemory(String text) {
+        String value = text.trim().toLowerCase(Locale.ROOT);
+        if (value.equals("off") || value.equals("0")) {
+            return java.time.Duration.ZERO;
+        }
+        if (value.length() < 2 || value.length() > 8) {
+            return null;
+        }
+        char unit = value.charAt(value.length() - 1);
+        String digits = value.substring(0, value.length() - 1);
+        if (!isDigits(digits)) {
+            return null;
+        }
+        long seconds = Long.parseLong(digits) * (unit == 's' ? 1 : unit == 'm' ? 60 : unit == 'h' ? 3600 : -1);
+        if (seconds <= 0 || seconds > AgentConfig.MAX_V1_MEMORY.toSeconds()) {
+            return null;
+        }
+        return java.time.Duration.ofSeconds(seconds);
     }
 
     private static Boolean parseBoolean(String text) {

@@ -28,7 +28,11 @@ public enum AgentOption {
     LOOPBACK("loopback", "true|false", "false",
             "also intercept loopback destinations (off by default: bitcoinj probes 127.0.0.1:8333 for a local node)"),
     REQUIRE_V2("require-v2", "true|false", "false",
-            "refuse intercepted connections that cannot use the v2 transport instead of relaying them as v1"),
+            "never fall back to plaintext v1: refuse intercepted connections that cannot use the v2 transport"
+                    + " instead of relaying them as v1 (recommended where an on-path attacker is a concern)"),
+    V1_MEMORY("v1-memory", "off|DURATION", "off",
+            "remember a peer that dropped v2 twice in a row as v1-only for DURATION (e.g. 10m, at most 24h), so"
+                    + " reconnects skip the v2 attempt; off: every connection tries v2 first"),
     LOG("log", "off|error|warn|info|debug", "info", "how much the agent logs"),
     LOG_SINK("log.sink", "stderr|jul", "stderr",
             "where log lines go: stderr (at most " + RateLimitedLines.DEFAULT_BURST + " lines at once, then "

@@ -26,8 +26,10 @@ public final class ConnectionLogLines implements ConnectionEvents {
 
     @Override
     public void fellBack(ConnectionFallback e) {
-        log.debug(prefix(e.id()) + LogFormat.address(e.peer()) + " remembered as v1-only for "
-                + e.remember().toMinutes() + " min (" + e.reason() + ")");
+        if (!e.remember().isZero()) { // the downgrade itself is logged at WARN where it happens
+            log.debug(prefix(e.id()) + LogFormat.address(e.peer()) + " remembered as v1-only for "
+                    + e.remember().toMinutes() + " min (" + e.reason() + ")");
+        }
     }
 
     /** What the client handed over and never reached the peer is on it too, at WARN: it should always be 0. */
@@ -55,8 +57,7 @@ public final class ConnectionLogLines implements ConnectionEvents {
                 log.warn(prefix(e.id()) + "bad data from the wallet, closing both sides: " + e.detail());
                 break;
             case PEER_DATA:
-                log.warn(prefix(e.id()) + "bad data from the peer " + LogFormat.address(e.peer())
-                        + ", closing both sides: " + e.detail());
+                log.warn(prefix(e.id()) + "bad data from the peer " + LogFormat.address(e.peer()) + " " + e.detail());
                 break;
             default:
                 log.warn(prefix(e.id()) + "failed: " + e.detail());
@@ -68,7 +69,8 @@ public final class ConnectionLogLines implements ConnectionEvents {
         return "; v2 wire sent genuine=" + stats.written().genuineBytes() + " decoy=" + stats.written().decoyBytes()
                 + " handshake=" + (stats.written().handshakeBytes() + stats.written().garbageBytes())
                 + " received genuine=" + stats.read().genuineBytes() + " decoy=" + stats.read().decoyBytes()
-                + " handshake=" + (stats.read().handshakeBytes() + stats.read().garbageBytes());
+                + " handshake=" + (stats.read().handshakeBytes() + stats.read().garbageBytes())
+                + " dropped=" + stats.droppedMessages();
     }
 
     private static String prefix(long id) {

@@ -12,20 +12,31 @@ import java.util.Objects;
  * before it. A socket timeout alone bounds each read, so a peer dripping one byte at a time could stretch an
  * exchange forever; this bounds the whole exchange.
  *
+ * <p>For diagnosing a failed handshake it also keeps the first {@link #HEAD_LENGTH} bytes (the peer's public key,
+ * or whatever came instead: never secret, never logged) and when bytes last arrived.
+ *
  * <p>Used by one reading thread at a time.
  */
 public final class DeadlineInputStream extends InputStream {
 
     private static final long NO_DEADLINE = Long.MAX_VALUE;
+    /** Bytes kept from the start of the stream: as long as a BIP-324 public key. */
+    public static final int HEAD_LENGTH = 64;
 
     private final Socket socket;
     private final InputStream in;
     private long bytesRead;
+    private final byte[] head = new byte[HEAD_LENGTH];
+    private volatile long lastByteNanos;
     private volatile long deadlineNanos = NO_DEADLINE;
     /** For {@link #handshakeBudget}: 0 when unused. */
     private long budgetNanos;
     private long milestoneBytes;
     private boolean budgetStarted;
+    private volatile long budgetStartNanos;
+    private volatile boolean readAttempted;
+    /** No read ever waits past this, whatever the budget says. */
+    private volatile long notAfterNanos = NO_DEADLINE;
 
     public DeadlineInputStream(Socket socket) throws IOException {
         this.socket = Objects.requireNonNull(socket, "socket");
@@ -53,16 +64,42 @@ public final class DeadlineInputStream extends InputStream {
         this.deadlineNanos = NO_DEADLINE;
     }
 
+    /** No read waits past {@code nanoTime} ({@code System.nanoTime()}), whatever deadline or budget is set. */
+    public void notAfter(long nanoTime) {
+        notAfterNanos = nanoTime;
+    }
+
     /** Reads wait as long as it takes again. */
     public void clearDeadline() throws IOException {
         budgetNanos = 0;
         deadlineNanos = NO_DEADLINE;
+        notAfterNanos = NO_DEADLINE;
         socket.setSoTimeout(0);
     }
 
     /** Bytes read so far. */
     public long bytesRead() {
         return bytesRead;
+    }
+
+    /** The first bytes read (at most {@link #HEAD_LENGTH}). */
+    public byte[] head() {
+        return java.util.Arrays.copyOf(head, (int) Math.min(bytesRead, HEAD_LENGTH));
+    }
+
+    /** Whether a read was ever attempted (a driver reads only after its first write is out). */
+    public boolean readAttempted() {
+        return readAttempted;
+    }
+
+    /** {@code System.nanoTime()} of the first read under {@link #handshakeBudget}, when its clock started. */
+    public long budgetStartNanos() {
+        return budgetStartNanos;
+    }
+
+    /** {@code System.nanoTime()} when bytes last arrived; meaningless while {@link #bytesRead()} is 0. */
+    public long lastByteNanos() {
+        return lastByteNanos;
     }
 
     @Override
@@ -73,11 +110,13 @@ public final class DeadlineInputStream extends InputStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+        readAttempted = true;
         if (budgetNanos != 0 && !budgetStarted) {
             budgetStarted = true;
-            deadlineNanos = System.nanoTime() + budgetNanos;
+            budgetStartNanos = System.nanoTime();
+            deadlineNanos = budgetStartNanos + budgetNanos;
         }
-        long deadline = deadlineNanos;
+        long deadline = Math.min(deadlineNanos, notAfterNanos);
         if (deadline != NO_DEADLINE) {
             long leftMillis = (deadline - System.nanoTime() + 999_999) / 1_000_000;
             if (leftMillis <= 0) {
@@ -87,6 +126,10 @@ public final class DeadlineInputStream extends InputStream {
         }
         int n = in.read(b, off, len);
         if (n > 0) {
+            lastByteNanos = System.nanoTime();
+            if (bytesRead < HEAD_LENGTH) {
+                System.arraycopy(b, off, head, (int) bytesRead, (int) Math.min(n, HEAD_LENGTH - bytesRead));
+            }
             boolean crossesMilestone = bytesRead < milestoneBytes && bytesRead + n >= milestoneBytes;
             bytesRead += n;
             if (budgetNanos != 0 && crossesMilestone) {

@@ -16,9 +16,11 @@ import org.bip324shaper.driver.ShapedProtocol;
 
 /**
  * Tries a BIP-324 handshake as initiator on a freshly dialed socket and tells a v1-only peer apart from a broken
- * one. A node without v2 reads our 64-byte key as a bad v1 header and hangs up (or ignores it) before sending
- * anything; a v2 node answers with its own 64-byte key first. So a connection that ends or stays silent before
- * the peer's key is complete is {@link Dropped} (worth a v1 redial), and any failure after it is a real error.
+ * one, as Bitcoin Core's {@code V2Transport::ShouldReconnectV1} does: a node without v2 reads our 64-byte key as a
+ * bad v1 header and hangs up (or ignores it) without sending anything, so only a connection that ends or stays
+ * silent before a single byte arrived, once our key went out, is {@link Dropped}
+ * (worth a v1 redial). Anything the peer sent, even 2 bytes
+ * of a key, makes every failure a real error: a {@link V2HandshakeException} naming the step and the likely cause.
  */
 public final class V2HandshakeAttempt {
 
@@ -45,7 +47,7 @@ public final class V2HandshakeAttempt {
         }
     }
 
-    /** The peer dropped the attempt before its key arrived (the socket is closed); {@code reason} says how. */
+    /** The peer dropped the attempt without sending a byte (the socket is closed); {@code reason} says how. */
     public record Dropped(String reason) implements Outcome {
         public Dropped {
             Objects.requireNonNull(reason, "reason");
@@ -58,7 +60,7 @@ public final class V2HandshakeAttempt {
      *
      * @param timeout how long the peer may take to send its key once ours is out, and then again to complete the
      *                handshake; our own key computation (slow in a cold JVM) never counts against the peer
-     * @throws IOException the peer sent its key and then failed the handshake (the socket is closed)
+     * @throws V2HandshakeException the peer sent something and then failed the handshake (the socket is closed)
      */
     public static Outcome attempt(Socket socket, Network network, TrafficConfig config, Duration timeout)
             throws IOException {
@@ -68,13 +70,17 @@ public final class V2HandshakeAttempt {
     /** As {@link #attempt(Socket, Network, TrafficConfig, Duration)}, recording the connection's shape. */
     public static Outcome attempt(Socket socket, Network network, TrafficConfig config, Duration timeout,
                                   TraceRecorder recorder) throws IOException {
-        return attempt(socket, network, config, AeadBackend.preferred(), timeout, recorder);
+        return attempt(socket, network, config, AeadBackend.preferred(), timeout, recorder, Long.MAX_VALUE);
     }
 
-    /** As {@link #attempt(Socket, Network, TrafficConfig, Duration, TraceRecorder)}, with this packet cipher. */
+    /**
+     * As {@link #attempt(Socket, Network, TrafficConfig, Duration, TraceRecorder)}, with this packet cipher, and no
+     * read waits past {@code notAfterNanos} ({@code System.nanoTime()}): a total deadline over the per-step budget.
+     */
     public static Outcome attempt(Socket socket, Network network, TrafficConfig config, AeadBackend aead,
-                                  Duration timeout, TraceRecorder recorder) throws IOException {
+                                  Duration timeout, TraceRecorder recorder, long notAfterNanos) throws IOException {
         DeadlineInputStream input;
+        SentBytes sent = new SentBytes(recorder);
         try {
             socket.setTcpNoDelay(true); // the engine decides where writes end; Nagle would only delay them
             input = new DeadlineInputStream(socket);
@@ -83,17 +89,29 @@ public final class V2HandshakeAttempt {
             throw e;
         }
         input.handshakeBudget(timeout, PEER_KEY_LENGTH);
+        input.notAfter(notAfterNanos);
         ShapedProtocol protocol;
         try {
             // closes the socket (through input.close()) if the handshake fails
             protocol = ShapedProtocol.over(socket, input,
-                    ShapedProtocol.options(Role.INITIATOR, network).config(config).recorder(recorder).aead(aead));
-        } catch (IOException | RuntimeException e) {
+                    ShapedProtocol.options(Role.INITIATOR, network).config(config).recorder(sent).aead(aead));
+        } catch (IOException e) {
+            long silentNanos = System.nanoTime() - (input.bytesRead() == 0 ? input.budgetStartNanos()
+                    : input.lastByteNanos());
             socket.close();
-            if (e instanceof IOException io && !(e instanceof Bip324Exception)
-                    && input.bytesRead() < PEER_KEY_LENGTH) {
-                return new Dropped(describeDrop(io, input.bytesRead(), timeout));
+            // Core also requires that a v1 header's worth of our key went out, enough for a v1 node to hang up;
+            // the driver reads only once its first write (our key) is out
+            if (input.bytesRead() == 0 && !(e instanceof Bip324Exception) && input.readAttempted()) {
+                return new Dropped(describeDrop(e, timeout));
             }
+            if (input.bytesRead() == 0 && !input.readAttempted()) {
+                throw new V2HandshakeException(HandshakeStep.KEY, 0, "nothing received, our key not sent",
+                        "the connection failed before our key was out: no sign of a v1 node, so no v1 fallback", e);
+            }
+            throw HandshakeDiagnosis.diagnose(e, network, input.bytesRead(), input.head(), sent.bytes(),
+                    sent.writes(), silentNanos, timeout);
+        } catch (RuntimeException e) {
+            socket.close();
             throw e;
         }
         try {
@@ -105,16 +123,56 @@ public final class V2HandshakeAttempt {
         return new Established(protocol, input);
     }
 
-    private static String describeDrop(IOException e, long received, Duration timeout) {
-        String after = received == 0 ? "" : " after " + received + " of its " + PEER_KEY_LENGTH + " key bytes";
+    private static String describeDrop(IOException e, Duration timeout) {
         if (e instanceof SocketTimeoutException) {
-            return received == 0 ? "peer sent nothing within " + timeout.toMillis() + " ms"
-                    : "peer stalled" + after + " for " + timeout.toMillis() + " ms";
+            return "peer sent nothing within " + timeout.toMillis() + " ms";
         }
         if (e instanceof EOFException) {
-            return "peer closed the connection before its key" + after;
+            return "peer closed the connection without sending anything";
         }
-        return "peer dropped the connection before its key" + after + ": " + e.getClass().getSimpleName()
-                + (e.getMessage() == null ? "" : " " + e.getMessage());
+        return "peer dropped the connection without sending anything: " + V2HandshakeException.describe(e);
+    }
+
+    /**
+     * Counts what the engine hands the socket (through the trace recorder, which sees every write's size, never its
+     * bytes), for the echo check; passes everything on to the connection's own recorder.
+     */
+    private static final class SentBytes implements TraceRecorder {
+        private final TraceRecorder next;
+        private final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicInteger writes =
+                new java.util.concurrent.atomic.AtomicInteger();
+
+        SentBytes(TraceRecorder next) {
+            this.next = next;
+        }
+
+        @Override
+        public void message(long timeNanos, org.bip324shaper.core.trace.Direction direction, String type,
+                            int payloadLength) {
+            next.message(timeNanos, direction, type, payloadLength);
+        }
+
+        @Override
+        public void write(long timeNanos, org.bip324shaper.core.trace.Direction direction, int n) {
+            if (direction == org.bip324shaper.core.trace.Direction.OUTBOUND) {
+                bytes.addAndGet(n);
+                writes.incrementAndGet();
+            }
+            next.write(timeNanos, direction, n);
+        }
+
+        @Override
+        public void close() {
+            next.close();
+        }
+
+        long bytes() {
+            return bytes.get();
+        }
+
+        int writes() {
+            return writes.get();
+        }
     }
 }

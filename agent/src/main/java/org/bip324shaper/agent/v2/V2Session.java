@@ -172,10 +172,13 @@ final class V2Session implements UpstreamSession {
                     }
                     throw e;
                 }
-                // A message type this version has no ID for is dropped, as Bitcoin Core does: v1 cannot carry it.
+                // A message type this version has no ID for, or an invalid one, is dropped and counted, as Bitcoin
+                // Core does: v1 cannot carry it.
                 if (V2MessageCodec.decode(contents) instanceof V2Decoded.Message m) {
                     frame = encoder.encode(m.message());
                     position = 0;
+                } else {
+                    protocol.stats().recordDroppedMessage();
                 }
             }
             return true;

@@ -3,7 +3,6 @@ package org.bip324shaper.agent.v2;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Objects;
 import org.bip324shaper.agent.bridge.PeerDialer;
@@ -18,6 +17,7 @@ import org.bip324shaper.agent.events.ConnectionEvents;
 import org.bip324shaper.agent.events.ConnectionFallback;
 import org.bip324shaper.agent.events.ConnectionLogLines;
 import org.bip324shaper.agent.log.AgentLog;
+import org.bip324shaper.agent.log.LogFormat;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.shaping.TrafficConfig;
 
@@ -26,20 +26,23 @@ import org.bip324shaper.core.shaping.TrafficConfig;
  * message (its magic is part of the key derivation), and then translates between the wallet's v1 frames and v2
  * packets with the configured shaping ({@link V2Session}).
  *
- * <p>v1 fallback: a peer that drops the attempt before its key arrives (closes, resets, or sends nothing within
- * {@link #DEFAULT_V2_TIMEOUT}) is redialed with plain v1 and remembered as v1-only for a while
- * ({@link V1OnlyPeers}), so later connections to it skip the attempt. The whole handshake runs inside
- * {@link #open} before the bridge hands the session a single wallet byte, so the v1 redial simply receives the
- * wallet's stream from its first byte: nothing the wallet sent is lost and the wallet notices only the delay.
- * With {@code require-v2=true} such a connection is closed instead. A wallet stream without a known network magic
- * cannot be v2 (no key derivation salt) and is relayed as v1, untouched.
+ * <p>v1 fallback, as Bitcoin Core's {@code ShouldReconnectV1}: only a peer that sent nothing at all before it
+ * closed, reset or stayed silent for {@link #DEFAULT_V2_TIMEOUT} is redialed with plain v1, and every such
+ * downgrade is logged at WARN. A peer that sent anything (even 2 bytes of a key) and then failed is an error, named
+ * by step and likely cause ({@link V2HandshakeException}): the wallet's connection is closed. The whole handshake
+ * runs inside {@link #open} before the bridge hands the session a single wallet byte, so the v1 redial simply
+ * receives the wallet's stream from its first byte: nothing the wallet sent is lost and the wallet notices only
+ * the delay. With {@code require-v2=true} no connection falls back. Opt-in ({@code v1-memory=}): a peer that
+ * dropped v2 twice in a row is remembered as v1-only ({@link V1OnlyPeers}), so later connections skip the attempt.
+ * A wallet stream without a known network magic cannot be v2 (no key derivation salt) and is relayed as v1,
+ * untouched.
  *
  * <p>Timing: bitcoinj gives a peer 5 s from connect to the version handshake. The v2 attempt gets at most 2 s, so a
  * fallback still leaves 3 s for the v1 redial and the version exchange.
  */
 public final class V2UpstreamConnector implements UpstreamConnector {
 
-    /** How long the whole v2 handshake may take before the peer counts as not speaking v2 (if it sent no key). */
+    /** How long the peer may take to send its key, and then the rest of the handshake. */
     public static final Duration DEFAULT_V2_TIMEOUT = Duration.ofSeconds(2);
 
     private final AgentConfig config;
@@ -56,7 +59,7 @@ public final class V2UpstreamConnector implements UpstreamConnector {
 
     /** @param events where the v1 fallbacks are reported */
     public V2UpstreamConnector(AgentConfig config, AgentLog log, ConnectionEvents events) {
-        this(config, DEFAULT_V2_TIMEOUT, new V1OnlyPeers(), log, events);
+        this(config, DEFAULT_V2_TIMEOUT, new V1OnlyPeers(config.v1Memory()), log, events);
     }
 
     public V2UpstreamConnector(AgentConfig config, Duration v2Timeout, V1OnlyPeers v1OnlyPeers, AgentLog log) {
@@ -87,6 +90,7 @@ public final class V2UpstreamConnector implements UpstreamConnector {
     @Override
     public UpstreamSession open(UpstreamRequest request, PeerDialer dialer) throws IOException {
         InetSocketAddress peer = request.peer();
+        String prefix = "#" + request.connectionId() + " ";
         if (request.network().isEmpty()) {
             if (config.requireV2()) {
                 throw new IOException("require-v2=true, but the wallet's first bytes carry no known network magic"
@@ -97,25 +101,30 @@ public final class V2UpstreamConnector implements UpstreamConnector {
         }
         Network network = request.network().get();
         if (!config.requireV2() && v1OnlyPeers.isV1Only(peer)) {
-            return V1PassthroughConnector.because("peer dropped v2 within the last "
-                    + v1OnlyPeers.memory().toMinutes() + " min: v1 without retrying").open(request, dialer);
+            log.warn(prefix + "downgrade to plaintext v1 for " + LogFormat.address(peer) + ": it dropped v2 "
+                    + V1OnlyPeers.DROPS_TO_REMEMBER + " times in a row within v1-memory=" + minutes(v1OnlyPeers)
+                    + " (require-v2=true refuses instead)");
+            return V1PassthroughConnector.because("peer dropped v2 " + V1OnlyPeers.DROPS_TO_REMEMBER
+                    + " times within the last " + minutes(v1OnlyPeers) + ": v1 without retrying").open(request, dialer);
         }
-        Socket socket = dialer.dial(peer);
+        Socket socket;
+        try {
+            socket = dialer.dial(peer);
+        } catch (IOException e) {
+            throw new V2HandshakeException(HandshakeStep.CONNECT, 0, "nothing received",
+                    "could not connect to the peer (no node listening, unreachable, or a firewall)", e);
+        }
         TraceRecorder recorder = openTrace(request);
         V2HandshakeAttempt.Outcome outcome;
         try {
             outcome = V2HandshakeAttempt.attempt(socket, network, trafficConfig(), config.aeadBackend(), v2Timeout,
-                    recorder);
-        } catch (SocketTimeoutException e) {
+                    recorder, Long.MAX_VALUE);
+        } catch (IOException | RuntimeException e) {
             recorder.close();
-            throw new IOException("v2 handshake: the peer sent its key but did not finish within "
-                    + v2Timeout.toMillis() + " ms (a peer on another network never finds our garbage terminator)",
-                    e);
-        } catch (IOException e) {
-            recorder.close();
-            throw new IOException("v2 handshake failed after the peer's key arrived: " + describe(e), e);
+            throw e;
         }
         if (outcome instanceof V2HandshakeAttempt.Established established) {
+            v1OnlyPeers.recordV2(peer);
             return new V2Session(established.protocol(), network, recorder);
         }
         recorder.close();
@@ -123,9 +132,18 @@ public final class V2UpstreamConnector implements UpstreamConnector {
         if (config.requireV2()) {
             throw new IOException("require-v2=true and the v2 attempt was dropped (" + reason + ")");
         }
-        v1OnlyPeers.remember(peer);
-        events.fellBack(new ConnectionFallback(request.connectionId(), peer, reason, v1OnlyPeers.memory()));
+        boolean remembered = v1OnlyPeers.recordDrop(peer);
+        log.warn(prefix + "downgrade to plaintext v1 for " + LogFormat.address(peer) + ": " + reason
+                + " (require-v2=true refuses instead)"
+                + (remembered ? "; remembered as v1-only for " + minutes(v1OnlyPeers) : ""));
+        events.fellBack(new ConnectionFallback(request.connectionId(), peer, reason,
+                remembered ? v1OnlyPeers.memory() : java.time.Duration.ZERO));
         return V1PassthroughConnector.because("v1 fallback: " + reason).open(request, dialer);
+    }
+
+    private static String minutes(V1OnlyPeers peers) {
+        Duration memory = peers.memory();
+        return memory.toSeconds() % 60 == 0 ? memory.toMinutes() + " min" : memory.toSeconds() + " s";
     }
 
     private TrafficConfig trafficConfig() {
@@ -137,7 +155,4 @@ public final class V2UpstreamConnector implements UpstreamConnector {
         return current;
     }
 
-    private static String describe(Throwable e) {
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-    }
 }

@@ -206,12 +206,28 @@ class AgentConfigParserTest {
     }
 
     @Test
+    void v1MemoryIsOffByDefaultAndOptIn() {
+        assertEquals(java.time.Duration.ZERO, AgentConfig.defaults().v1Memory());
+        assertEquals(java.time.Duration.ofMinutes(10), args("v1-memory=10m").config().v1Memory());
+        assertEquals(java.time.Duration.ofSeconds(90), args("v1-memory=90s").config().v1Memory());
+        assertEquals(java.time.Duration.ofHours(2), args("v1-memory=2h").config().v1Memory());
+        assertEquals(java.time.Duration.ZERO, args("v1-memory=off").config().v1Memory());
+        for (String bad : new String[] {"25h", "10", "-5m", "m", "forever", "99999999m"}) {
+            ParsedConfig parsed = args("v1-memory=" + bad);
+            assertEquals(java.time.Duration.ZERO, parsed.config().v1Memory(), bad);
+            assertEquals(1, parsed.problems().size(), bad);
+        }
+        AgentConfig withMemory = args("v1-memory=15m").config();
+        assertEquals(withMemory, args(withMemory.toAgentArgs()).config());
+    }
+
+    @Test
     void optionNamesFollowOneScheme() {
         assertEquals("bip324.require-v2", AgentOption.REQUIRE_V2.systemProperty());
         assertEquals("BIP324_REQUIRE_V2", AgentOption.REQUIRE_V2.environmentVariable());
         assertEquals("BIP324_LOG_SINK", AgentOption.LOG_SINK.environmentVariable());
         assertEquals("BIP324_PROXY_UPSTREAM_SOCKS", AgentOption.UPSTREAM_SOCKS.environmentVariable());
-        assertEquals(Set.of("padding", "decoy", "shaping", "aead", "ports", "loopback", "require-v2", "log",
+        assertEquals(Set.of("padding", "decoy", "shaping", "aead", "ports", "loopback", "require-v2", "v1-memory", "log",
                         "log.sink", "jmx", "trace", "proxy.listen", "proxy.upstream-socks", "config"),
                 java.util.Arrays.stream(AgentOption.values()).map(AgentOption::key)
                         .collect(java.util.stream.Collectors.toSet()));

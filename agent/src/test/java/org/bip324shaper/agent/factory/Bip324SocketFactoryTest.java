@@ -110,7 +110,7 @@ class Bip324SocketFactoryTest {
             socket.getOutputStream().write(version());
             byte[] answer = readUntil(socket.getInputStream(), "version");
             assertEquals(V1OnlyNode.USER_AGENT, VersionMessage.parse(V1Frames.payload(answer)).userAgent());
-            assertTrue(events.nextFallback(WAIT).reason().contains("before its key"));
+            assertTrue(events.nextFallback(WAIT).reason().contains("without sending anything"));
             assertEquals("v1", events.nextOpened(WAIT).transport());
         }
     }

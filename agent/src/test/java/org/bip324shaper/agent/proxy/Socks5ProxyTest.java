@@ -82,7 +82,7 @@ class Socks5ProxyTest {
         AgentConfig config = AgentConfigParser.parse(agentArgs, Map.of(), Map.of()).config();
         ConnectionEventHub hub = new ConnectionEventHub(new ConnectionLogLines(log), events);
         return track(Socks5Proxy.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), false,
-                new V2UpstreamConnector(config, Duration.ofSeconds(2), new V1OnlyPeers(), log, hub), upstreamSocks,
+                new V2UpstreamConnector(config, Duration.ofSeconds(2), V1OnlyPeers.off(), log, hub), upstreamSocks,
                 log, hub));
     }
 
@@ -207,7 +207,7 @@ class Socks5ProxyTest {
         client.getOutputStream().write(version());
         byte[] answer = readUntil(client.getInputStream(), "version");
         assertEquals(V1OnlyNode.USER_AGENT, VersionMessage.parse(V1Frames.payload(answer)).userAgent());
-        assertTrue(events.nextFallback(WAIT).reason().contains("before its key"));
+        assertTrue(events.nextFallback(WAIT).reason().contains("without sending anything"));
         ConnectionOpened opened = events.nextOpened(WAIT);
         assertEquals("v1", opened.transport());
         assertTrue(opened.note().orElseThrow().startsWith("v1 fallback"), opened.toString());

@@ -14,6 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A loopback server for tests: one daemon thread per accepted socket runs the handler; the server counts
  * connections and which of them have ended, and closes every socket it still holds on {@link #close()}.
+ *
+ * <p>A handler's {@link IOException} is a connection ending (the other side went away, or a peer under test failed)
+ * and is kept in {@link #failures()}. Anything else a handler throws (an assertion, a runtime exception, an
+ * interrupt) is a bug in the test's peer: {@link #close()} fails with it, so it cannot pass unnoticed.
  */
 public final class LoopbackServer implements Closeable {
 
@@ -73,7 +77,7 @@ public final class LoopbackServer implements Closeable {
         return accepted.get();
     }
 
-    /** What the handlers threw (a peer going away usually shows up here as an exception). */
+    /** What the handlers threw (a peer going away usually shows up here as an IOException). */
     public List<Throwable> failures() {
         return failures;
     }
@@ -102,11 +106,29 @@ public final class LoopbackServer implements Closeable {
         return true;
     }
 
+    /** What the handlers threw that is not an {@link IOException}: bugs in the test's peer. */
+    public List<Throwable> unexpectedFailures() {
+        return failures.stream().filter(t -> !(t instanceof IOException)).toList();
+    }
+
+    /**
+     * Stops accepting and closes every socket.
+     *
+     * @throws AssertionError if a handler threw anything but an {@link IOException} (the first is the cause, the
+     *                        others are suppressed)
+     */
     @Override
     public void close() throws IOException {
         server.close();
         for (Socket socket : sockets) {
             socket.close();
+        }
+        List<Throwable> unexpected = unexpectedFailures();
+        if (!unexpected.isEmpty()) {
+            AssertionError error = new AssertionError("a test server handler failed: " + unexpected.get(0),
+                    unexpected.get(0));
+            unexpected.stream().skip(1).forEach(error::addSuppressed);
+            throw error;
         }
     }
 }

@@ -22,15 +22,59 @@ class V1OnlyPeersTest {
         return new InetSocketAddress("192.0.2." + (i % 250 + 1), 8333 + i / 250);
     }
 
+    /** Drops {@code peer} as often as it takes to be remembered. */
+    private static void remember(V1OnlyPeers peers, InetSocketAddress peer) {
+        for (int i = 1; i < V1OnlyPeers.DROPS_TO_REMEMBER; i++) {
+            assertFalse(peers.recordDrop(peer));
+        }
+        assertTrue(peers.recordDrop(peer));
+    }
+
+    @Test
+    void offByDefaultRemembersNothing() {
+        V1OnlyPeers peers = V1OnlyPeers.off();
+        assertTrue(peers.isOff());
+        for (int i = 0; i < 5; i++) {
+            assertFalse(peers.recordDrop(peer(1)));
+        }
+        assertFalse(peers.isV1Only(peer(1)));
+        assertEquals(0, peers.size());
+    }
+
+    @Test
+    void oneDropIsNeverEnough() {
+        V1OnlyPeers peers = peers(Duration.ofMinutes(10), 10);
+        assertFalse(peers.recordDrop(peer(1)));
+        assertFalse(peers.isV1Only(peer(1)), "one ambiguous event must not downgrade later connections");
+        assertTrue(peers.recordDrop(peer(1)));
+        assertTrue(peers.isV1Only(peer(1)));
+    }
+
+    @Test
+    void aV2SuccessBetweenDropsStartsTheCountAgain() {
+        V1OnlyPeers peers = peers(Duration.ofMinutes(10), 10);
+        peers.recordDrop(peer(1));
+        peers.recordV2(peer(1));
+        assertFalse(peers.recordDrop(peer(1)));
+        assertFalse(peers.isV1Only(peer(1)));
+    }
+
+    @Test
+    void dropsFurtherApartThanTheMemoryDoNotAddUp() {
+        V1OnlyPeers peers = peers(Duration.ofMinutes(10), 10);
+        peers.recordDrop(peer(1));
+        now.addAndGet(Duration.ofMinutes(10).toNanos());
+        assertFalse(peers.recordDrop(peer(1)));
+        assertFalse(peers.isV1Only(peer(1)));
+    }
+
     @Test
     void rememberedPeersExpireAfterTheMemoryTime() {
-        V1OnlyPeers peers = peers(Duration.ofMinutes(30), 10);
-        assertFalse(peers.isV1Only(peer(1)));
-        peers.remember(peer(1));
-        assertTrue(peers.isV1Only(peer(1)));
+        V1OnlyPeers peers = peers(Duration.ofMinutes(10), 10);
+        remember(peers, peer(1));
         assertFalse(peers.isV1Only(peer(2)));
         assertFalse(peers.isV1Only(new InetSocketAddress("192.0.2.2", 8334)), "another port is another peer");
-        now.addAndGet(Duration.ofMinutes(30).toNanos() - 1);
+        now.addAndGet(Duration.ofMinutes(10).toNanos() - 1);
         assertTrue(peers.isV1Only(peer(1)));
         now.addAndGet(1);
         assertFalse(peers.isV1Only(peer(1)), "expired: the peer may have upgraded");
@@ -38,22 +82,10 @@ class V1OnlyPeersTest {
     }
 
     @Test
-    void rememberingAgainRestartsTheMemory() {
-        V1OnlyPeers peers = peers(Duration.ofMinutes(30), 10);
-        peers.remember(peer(1));
-        now.addAndGet(Duration.ofMinutes(20).toNanos());
-        peers.remember(peer(2));
-        peers.remember(peer(1));
-        now.addAndGet(Duration.ofMinutes(20).toNanos());
-        assertTrue(peers.isV1Only(peer(1)));
-        assertTrue(peers.isV1Only(peer(2)));
-    }
-
-    @Test
     void theOldestPeerMakesRoomWhenFull() {
         V1OnlyPeers peers = peers(Duration.ofMinutes(30), 3);
         for (int i = 0; i < 1000; i++) {
-            peers.remember(peer(i));
+            remember(peers, peer(i));
             now.incrementAndGet();
         }
         assertEquals(3, peers.size());
@@ -63,19 +95,18 @@ class V1OnlyPeersTest {
     }
 
     @Test
-    void defaultsAreThirtyMinutesAndBounded() {
-        V1OnlyPeers peers = new V1OnlyPeers();
-        assertEquals(Duration.ofMinutes(30), peers.memory());
+    void boundedWhateverThePeersDo() {
+        V1OnlyPeers peers = new V1OnlyPeers(Duration.ofMinutes(10));
         for (int i = 0; i < V1OnlyPeers.DEFAULT_CAPACITY + 10; i++) {
-            peers.remember(peer(i));
+            remember(peers, peer(i));
         }
         assertEquals(V1OnlyPeers.DEFAULT_CAPACITY, peers.size());
     }
 
     @Test
     void rejectsNonsense() {
-        assertThrows(IllegalArgumentException.class, () -> peers(Duration.ZERO, 1));
+        assertThrows(IllegalArgumentException.class, () -> peers(Duration.ofMinutes(-1), 1));
         assertThrows(IllegalArgumentException.class, () -> peers(Duration.ofMinutes(1), 0));
-        assertThrows(NullPointerException.class, () -> peers(Duration.ofMinutes(1), 1).remember(null));
+        assertThrows(NullPointerException.class, () -> peers(Duration.ofMinutes(1), 1).recordDrop(null));
     }
 }

@@ -25,6 +25,7 @@ import org.bip324shaper.agent.config.AgentConfig;
 import org.bip324shaper.agent.config.AgentConfigParser;
 import org.bip324shaper.agent.probe.VersionMessage;
 import org.bip324shaper.agent.testing.BridgeHarness;
+import org.bip324shaper.agent.testing.HostilePeers;
 import org.bip324shaper.agent.testing.LoopbackServer;
 import org.bip324shaper.agent.testing.TestV2Node;
 import org.bip324shaper.agent.testing.V1Frames;
@@ -49,9 +50,16 @@ class V2BridgeTest {
      */
     private static final Duration SHORT_V2_TIMEOUT = Duration.ofMillis(500);
     private static final Random RANDOM = new Random(324);
+    /**
+     * A node that sends garbage as Bitcoin Core does (at least 100 bytes here, so that its byte count can never equal
+     * ours without garbage: that equality is what marks an echo).
+     */
+    static final TrafficConfig CORE_LIKE_GARBAGE =
+            org.bip324shaper.core.shaping.ShapingStrategies.parse("handshake:garbage=100..4095");
 
     private final List<AutoCloseable> resources = new ArrayList<>();
-    private V1OnlyPeers v1OnlyPeers = new V1OnlyPeers();
+    /** On (it is opt-in), so that the tests can check what is and is not remembered. */
+    private V1OnlyPeers v1OnlyPeers = new V1OnlyPeers(Duration.ofMinutes(10));
 
     @AfterEach
     void closeAll() throws Exception {
@@ -182,7 +190,7 @@ class V2BridgeTest {
         assertNotNull(trace, "trace file never became readable");
         List<String> sentTypes = trace.messages(org.bip324shaper.core.trace.Direction.OUTBOUND).stream()
                 .map(org.bip324shaper.core.trace.GenuineMessage::type).toList();
-        assertEquals(List.of("version", "ping", "ping"), sentTypes, "the wallet's messages, then the closing ping");
+        assertEquals(List.of("version", "ping"), sentTypes, "the closing ping is the engine's, not traced");
         // With RANDOM padding every genuine write also carries a decoy: no write has the bare ping size (8 + 21).
         assertTrue(trace.writes(org.bip324shaper.core.trace.Direction.OUTBOUND).stream()
                 .noneMatch(w -> w.bytes() == 29), trace.writes().toString());
@@ -248,7 +256,7 @@ class V2BridgeTest {
                 log);
         Matcher close = Pattern.compile(" close peer=" + Pattern.quote(peer) + " wallet->peer=(\\d+) peer->wallet=(\\d+)"
                 + " bytes; v2 wire sent genuine=(\\d+) decoy=(\\d+) handshake=(\\d+) received genuine=(\\d+)"
-                + " decoy=(\\d+) handshake=(\\d+); undelivered=0 msgs/0 bytes\n").matcher(log);
+                + " decoy=(\\d+) handshake=(\\d+) dropped=0; undelivered=0 msgs/0 bytes\n").matcher(log);
         assertTrue(close.find(), log);
         long walletToPeer = Long.parseLong(close.group(1));
         assertEquals(frame("version", versionPayload()).length + frame("ping", marker).length, walletToPeer);
@@ -267,7 +275,7 @@ class V2BridgeTest {
     // --- fallback -----------------------------------------------------------------------------------------------
 
     @Test
-    void aV1OnlyPeerGetsTheWalletsBytesReplayedOverV1AndIsRemembered() throws Exception {
+    void aV1OnlyPeerGetsTheWalletsBytesReplayedOverV1AndIsRememberedAfterTwoDrops() throws Exception {
         V1OnlyNode node = track(new V1OnlyNode(NET, V1OnlyNode.OnForeignInput.DROP));
         BridgeHarness bridge = bridge("");
         byte[] walletBytes = concat(frame("version", versionPayload()), frame("ping", randomBytes(8)));
@@ -280,21 +288,48 @@ class V2BridgeTest {
             assertArrayEquals(walletBytes, node.receivedBy(0), "the v1 peer must get the wallet's stream whole");
         }
         assertEquals(1, node.foreignOpenings(), "one v2 attempt");
-        assertTrue(v1OnlyPeers.isV1Only(node.address()));
+        assertFalse(v1OnlyPeers.isV1Only(node.address()), "one drop must never be remembered");
         String peer = "127.0.0.1:" + node.address().getPort();
         String log = bridge.awaitLog(" close peer=" + peer);
         assertTrue(log.contains(" open peer=" + peer + " network=regtest transport=v1 session=- (v1 fallback: peer "),
                 log);
-        assertFalse(log.contains("WARN"), log);
+        assertTrue(log.contains("WARN  #1 downgrade to plaintext v1 for " + peer + ": peer closed the connection"
+                + " without sending anything (require-v2=true refuses instead)\n"), log);
 
-        // the next connection goes straight to v1
+        // the second drop in a row: the peer is remembered
         try (Socket wallet = bridge.wallet(node.address())) {
             wallet.getOutputStream().write(frame("version", versionPayload()));
             assertEquals("version", V1Frames.command(V1Frames.read(wallet.getInputStream())));
         }
-        assertEquals(1, node.foreignOpenings(), "no second v2 attempt to a remembered peer");
-        assertEquals(2, node.v1Connections());
-        bridge.awaitLog("transport=v1 session=- (peer dropped v2 within the last 30 min: v1 without retrying)");
+        assertEquals(2, node.foreignOpenings());
+        assertTrue(v1OnlyPeers.isV1Only(node.address()));
+        bridge.awaitLog("#2 downgrade to plaintext v1 for " + peer + ": peer closed the connection without sending"
+                + " anything (require-v2=true refuses instead); remembered as v1-only for 10 min");
+
+        // the next connection goes straight to v1, and says so at WARN
+        try (Socket wallet = bridge.wallet(node.address())) {
+            wallet.getOutputStream().write(frame("version", versionPayload()));
+            assertEquals("version", V1Frames.command(V1Frames.read(wallet.getInputStream())));
+        }
+        assertEquals(2, node.foreignOpenings(), "no further v2 attempt to a remembered peer");
+        assertEquals(3, node.v1Connections());
+        bridge.awaitLog("transport=v1 session=- (peer dropped v2 2 times within the last 10 min: v1 without"
+                + " retrying)");
+        bridge.awaitLog("WARN  #3 downgrade to plaintext v1 for " + peer + ": it dropped v2 2 times in a row");
+    }
+
+    @Test
+    void v1MemoryIsOffByDefault() throws Exception {
+        V1OnlyNode node = track(new V1OnlyNode(NET, V1OnlyNode.OnForeignInput.DROP));
+        AgentConfig config = AgentConfigParser.parse("", java.util.Map.of(), java.util.Map.of()).config();
+        BridgeHarness bridge = track(new BridgeHarness(log -> new V2UpstreamConnector(config, log)));
+        for (int i = 0; i < 3; i++) {
+            try (Socket wallet = bridge.wallet(node.address())) {
+                wallet.getOutputStream().write(frame("version", versionPayload()));
+                assertEquals("version", V1Frames.command(V1Frames.read(wallet.getInputStream())));
+            }
+        }
+        assertEquals(3, node.foreignOpenings(), "every connection tries v2 first");
     }
 
     @Test
@@ -308,7 +343,85 @@ class V2BridgeTest {
             assertArrayEquals(version, node.receivedBy(0));
         }
         bridge.awaitLog("transport=v1 session=- (v1 fallback: peer sent nothing within 500 ms)");
-        assertTrue(v1OnlyPeers.isV1Only(node.address()));
+        bridge.awaitLog("downgrade to plaintext v1 for 127.0.0.1:" + node.address().getPort()
+                + ": peer sent nothing within 500 ms");
+        assertFalse(v1OnlyPeers.isV1Only(node.address()));
+    }
+
+    @Test
+    void aPartialKeyThenAStallIsAnErrorNeverAFallbackNorRemembered() throws Exception {
+        LoopbackServer stall = track(new LoopbackServer(socket -> {
+            socket.getOutputStream().write(new byte[] {0x11, 0x22}); // 2 of 64 key bytes
+            socket.getOutputStream().flush();
+            socket.getInputStream().transferTo(OutputStream.nullOutputStream());
+        }));
+        BridgeHarness bridge = bridge("", SHORT_V2_TIMEOUT);
+        for (int i = 1; i <= 2; i++) {
+            try (Socket wallet = bridge.wallet(stall.address())) {
+                wallet.getOutputStream().write(frame("version", versionPayload()));
+                assertEquals(-1, wallet.getInputStream().read(), "the wallet's connection must be closed");
+            }
+            bridge.awaitLog("#" + i + " could not open the upstream to 127.0.0.1:" + stall.port()
+                    + ": V2HandshakeException: v2 connection failed at the key step (received 2 of the peer's 64"
+                    + " key bytes, then silent for ");
+        }
+        assertEquals(2, stall.accepted(), "no v1 redial: only the two v2 attempts reached the peer");
+        assertFalse(v1OnlyPeers.isV1Only(stall.address()), "an error is no evidence of a v1 peer");
+        assertFalse(bridge.log().contains("transport=v1"), bridge.log());
+        assertFalse(bridge.log().contains("downgrade"), bridge.log());
+        assertTrue(stall.awaitAllFinished(WAIT), "the peer's sockets must be closed");
+        bridge.assertNoAgentThreadsLeft(WAIT);
+    }
+
+    @Test
+    void hostilePeersGetDistinctLogLinesNamingStepAndCauseAndNeverAFallback() throws Exception {
+        BridgeHarness bridge = bridge("padding=off,decoy=off", SHORT_V2_TIMEOUT);
+        TestV2Node mainnet = track(new TestV2Node(Network.MAINNET, CORE_LIKE_GARBAGE, TestV2Node.Misbehaviour.NONE));
+        java.util.Map<String, InetSocketAddress> peers = new java.util.LinkedHashMap<>();
+        peers.put("at the garbage step (received the peer's 64-byte key and |of another network", mainnet.address());
+        peers.put("at the key step (received |a v1 'version' message",
+                track(new LoopbackServer(HostilePeers.v1VersionFirst(NET))).address());
+        peers.put("at the garbage step (received the peer's 64-byte key, then silent|a key and nothing more",
+                track(new LoopbackServer(HostilePeers.sendsThenStalls(randomBytes(64)))).address());
+        peers.put(" step (received the peer's 64-byte key and |trickles its handshake", track(new LoopbackServer(
+                HostilePeers.tricklingResponder(NET, 64, Duration.ofMillis(20)))).address());
+        peers.put("at the key step (received 2 of the peer's 64 key bytes|part of a key",
+                track(new LoopbackServer(HostilePeers.sendsThenStalls(new byte[] {1, 2}))).address());
+        peers.put(" step (received |echo server", track(new LoopbackServer(HostilePeers.echo())).address());
+        java.util.Set<String> lines = new java.util.HashSet<>();
+        for (java.util.Map.Entry<String, InetSocketAddress> peer : peers.entrySet()) {
+            try (Socket wallet = bridge.wallet(peer.getValue())) {
+                wallet.getOutputStream().write(frame("version", versionPayload()));
+                assertEquals(-1, wallet.getInputStream().read(), "the wallet's connection must be closed");
+            }
+            String prefix = "could not open the upstream to 127.0.0.1:" + peer.getValue().getPort()
+                    + ": V2HandshakeException: v2 connection failed ";
+            String log = bridge.awaitLog(prefix);
+            String line = log.substring(log.indexOf(prefix));
+            line = line.substring(0, line.indexOf('\n'));
+            String[] expected = peer.getKey().split("\\|");
+            assertTrue(line.contains(expected[0]) && line.contains(expected[1]), line);
+            lines.add(line.substring(line.indexOf("): ") + 3).replaceAll("\\d+", "N"));
+        }
+        assertEquals(peers.size(), lines.size(), "each cause must read differently: " + lines);
+        assertFalse(bridge.log().contains("transport=v1"), bridge.log());
+        bridge.assertNoAgentThreadsLeft(WAIT);
+    }
+
+    @Test
+    void aPeerThatCannotBeReachedIsTheConnectStep() throws Exception {
+        int port;
+        try (java.net.ServerSocket unused = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = unused.getLocalPort();
+        }
+        BridgeHarness bridge = bridge("");
+        try (Socket wallet = bridge.wallet(new InetSocketAddress("127.0.0.1", port))) {
+            wallet.getOutputStream().write(frame("version", versionPayload()));
+            assertEquals(-1, wallet.getInputStream().read());
+        }
+        bridge.awaitLog("could not open the upstream to 127.0.0.1:" + port + ": V2HandshakeException: v2 connection"
+                + " failed at the connect step (nothing received): could not connect to the peer");
+        assertFalse(bridge.log().contains("transport=v1"), "no fallback for a peer that cannot be reached");
     }
 
     @Test
@@ -365,7 +478,9 @@ class V2BridgeTest {
             wallet.getOutputStream().write(frame("version", versionPayload()));
             assertEquals(-1, wallet.getInputStream().read());
         }
-        bridge.awaitLog("v2 handshake failed after the peer's key arrived: GarbageTerminatorNotFoundException");
+        bridge.awaitLog("V2HandshakeException: v2 connection failed at the garbage step (received the peer's 64-byte"
+                + " key and 4200 bytes more): no garbage terminator within 4095 bytes of garbage: most likely a"
+                + " BIP-324 node of another network");
         assertTrue(garbage.awaitAllFinished(WAIT), "the peer's socket must be closed");
         assertFalse(v1OnlyPeers.isV1Only(garbage.address()), "a broken v2 peer is not a v1 peer");
         bridge.assertNoAgentThreadsLeft(WAIT);
@@ -393,33 +508,38 @@ class V2BridgeTest {
             assertEquals("verack", V1Frames.command(V1Frames.read(in)));
             assertEquals(-1, in.read(), "the wallet's connection must end after the bad packet");
         }
-        bridge.awaitLog("bad data from the peer 127.0.0.1:" + node.port() + ", closing both sides: " + expectedError);
+        String log = bridge.awaitLog("bad data from the peer 127.0.0.1:" + node.port() + " at the session step"
+                + " (after ");
+        assertTrue(log.contains("bytes to the wallet), closing both sides: " + expectedError), log);
         assertTrue(node.nextConnection(WAIT).awaitEnd(WAIT), "the peer connection must be closed");
         bridge.assertNoAgentThreadsLeft(WAIT);
     }
 
     @Test
-    void aMalformedMessageFromThePeerClosesBothSides() throws Exception {
+    void packetsWithoutAValidMessageTypeAreDroppedAndCountedAsCoreDoes() throws Exception {
         TestV2Node node = track(new TestV2Node(NET));
         BridgeHarness bridge = bridge("");
+        byte[] nonce = randomBytes(8);
         try (Socket wallet = bridge.wallet(node.address())) {
             wallet.getOutputStream().write(frame("version", versionPayload()));
             InputStream in = wallet.getInputStream();
             readUntil(in, "verack");
             TestV2Node.Connection connection = node.nextConnection(WAIT);
-            connection.writeContents(new byte[] {0, 'p', 'i', 'n', 'g'}); // long form cut short: no v1 frame for it
-            assertEquals(-1, in.read(), "the wallet's connection must be closed");
-            assertTrue(connection.awaitEnd(WAIT), "the peer connection must be closed");
+            connection.writeContents(new byte[0]);                                // no message type at all
+            connection.writeContents(new byte[] {0, 'p', 'i', 'n', 'g'});          // long form cut short
+            connection.writeContents(new byte[] {(byte) 250});                     // unknown short ID
+            connection.write(msg("ping", nonce));
+            assertArrayEquals(frame("ping", nonce), V1Frames.read(in), "the connection lives on");
         }
-        bridge.awaitLog("bad data from the peer 127.0.0.1:" + node.port()
-                + ", closing both sides: MalformedMessageException: v2 long message type needs 13 bytes");
-        bridge.assertNoAgentThreadsLeft(WAIT);
+        String log = bridge.awaitLog(" close peer=127.0.0.1:" + node.port());
+        assertTrue(log.contains(" dropped=3; "), log);
+        assertFalse(log.contains("WARN"), log);
     }
 
     @Test
     void aPeerOnAnotherNetworkFailsTheHandshakeCleanly() throws Exception {
-        TestV2Node node = track(new TestV2Node(Network.MAINNET));
-        BridgeHarness bridge = bridge("", SHORT_V2_TIMEOUT);
+        TestV2Node node = track(new TestV2Node(Network.MAINNET, CORE_LIKE_GARBAGE, TestV2Node.Misbehaviour.NONE));
+        BridgeHarness bridge = bridge("padding=off,decoy=off", SHORT_V2_TIMEOUT);
         try (Socket wallet = bridge.wallet(node.address())) {
             wallet.getOutputStream().write(frame("version", versionPayload()));
             assertEquals(-1, wallet.getInputStream().read());
@@ -427,9 +547,9 @@ class V2BridgeTest {
         // either we give up waiting for a terminator we cannot find, or the node does first (our garbage, decoys
         // and terminator can be longer than the 4095 + 16 bytes it scans): an error after the key, never a fallback
         String log = bridge.awaitLog("could not open the upstream to 127.0.0.1:" + node.port()
-                + ": IOException: v2 handshake");
-        assertTrue(log.contains("v2 handshake: the peer sent its key but did not finish within 500 ms")
-                || log.contains("v2 handshake failed after the peer's key arrived: EOFException"), log);
+                + ": V2HandshakeException: v2 connection failed at the garbage step (received the peer's 64-byte key"
+                + " and ");
+        assertTrue(log.contains("most likely a BIP-324 node of another network"), log);
         assertFalse(log.contains("transport=v1"), log);
         assertFalse(v1OnlyPeers.isV1Only(node.address()));
         assertTrue(node.server().awaitAllFinished(WAIT));

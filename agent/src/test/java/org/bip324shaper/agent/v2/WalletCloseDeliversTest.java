@@ -65,7 +65,7 @@ class WalletCloseDeliversTest {
 
         try (TestV2Node node = new TestV2Node(NET);
              BridgeHarness bridge = new BridgeHarness(log -> new V2UpstreamConnector(config,
-                     V2UpstreamConnector.DEFAULT_V2_TIMEOUT, new V1OnlyPeers(), log))) {
+                     V2UpstreamConnector.DEFAULT_V2_TIMEOUT, V1OnlyPeers.off(), log))) {
             TestV2Node.Connection connection;
             try (Socket wallet = bridge.wallet(node.address())) {
                 wallet.getOutputStream().write(stream.toByteArray(), 0, 10); // the magic and a bit: the dial starts

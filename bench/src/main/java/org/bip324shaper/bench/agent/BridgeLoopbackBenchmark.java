@@ -73,7 +73,7 @@ public final class BridgeLoopbackBenchmark {
             AgentLog log = new AgentLog(LogLevel.WARN, System.err);
             try (V1Node v1 = new V1Node(NET); V2Node v2 = new V2Node(NET);
                  Bridge bridge = new Bridge(new V2UpstreamConnector(config, V2UpstreamConnector.DEFAULT_V2_TIMEOUT,
-                         new V1OnlyPeers(), log), BridgeLoopbackBenchmark::dial, log);
+                         V1OnlyPeers.off(), log), BridgeLoopbackBenchmark::dial, log);
                  Bridge relay = new Bridge(new V1PassthroughConnector(), BridgeLoopbackBenchmark::dial, log)) {
                 out.println();
                 out.println("bridge shaping: " + agentArgs);

@@ -274,23 +274,17 @@ public final class ShapedEngine {
     }
 
     /**
-     * The next genuine message, or null. Messages with a short ID this version does not know are skipped, as
-     * Bitcoin Core does.
+     * The next genuine message, or null. Messages with a short ID this version does not know, or without a valid
+     * message type, are skipped and counted ({@link TrafficStats#droppedMessages()}), as Bitcoin Core drops them.
      */
     public NetworkMessage pollMessage() throws Bip324Exception {
         synchronized (inLock) {
             byte[] contents;
             while ((contents = inbound.poll()) != null) {
-                V2Decoded decoded;
-                try {
-                    decoded = V2MessageCodec.decode(contents);
-                } catch (Bip324Exception e) {
-                    failed = true;
-                    throw e;
-                }
-                if (decoded instanceof V2Decoded.Message m) {
+                if (V2MessageCodec.decode(contents) instanceof V2Decoded.Message m) {
                     return m.message();
                 }
+                stats.recordDroppedMessage();
             }
             return null;
         }
@@ -421,13 +415,7 @@ public final class ShapedEngine {
         if (ping == null || contents.length != ping.length) {
             return false;
         }
-        V2Decoded decoded;
-        try {
-            decoded = V2MessageCodec.decode(contents);
-        } catch (Bip324Exception e) {
-            return false;
-        }
-        return decoded instanceof V2Decoded.Message m && m.message().command().equals("pong")
+        return V2MessageCodec.decode(contents) instanceof V2Decoded.Message m && m.message().command().equals("pong")
                 && Arrays.equals(m.message().payload(), Arrays.copyOfRange(ping, 1, ping.length));
     }
 

@@ -254,8 +254,9 @@ public final class Handshake {
             Arrays.fill(secret, (byte) 0);
         }
         privateKey.destroy();
-        encoder = new PacketEncoder(keys.sendLengthKey(), keys.sendPacketKey(), aead);
-        decoder = new PacketDecoder(keys.recvLengthKey(), keys.recvPacketKey(), maxContentsLength, aead);
+        // these constructors zero the key copies they take from keys once the ciphers hold them
+        encoder = new PacketEncoder(keys, aead);
+        decoder = new PacketDecoder(keys, maxContentsLength, aead);
         recvTerminator = keys.recvGarbageTerminator();
         sendTerminatorDecoysAndVersion(keys.sendGarbageTerminator());
         state = HandshakeState.AWAITING_GARBAGE_TERMINATOR;

@@ -41,15 +41,18 @@ public final class V2MessageCodec {
      * Decodes packet contents. Both forms are accepted for every command, including the long form of a command that
      * has a one-byte ID.
      *
-     * @return {@link V2Decoded.Message}, or {@link V2Decoded.UnknownShortId} for an ID above
-     *     {@link MessageTypes#MAX_KNOWN_SHORT_ID}, which the caller skips
-     * @throws MalformedMessageException if the contents are empty, the long form is shorter than 13 bytes, or its
-     *     command is empty, not printable ASCII, or not NUL-padded
+     * <p>Never fails: as Bitcoin Core's {@code V2Transport::GetMessageType}, contents without a valid message type
+     * are a message to drop, not a reason to disconnect (the packet itself authenticated).
+     *
+     * @return {@link V2Decoded.Message}; {@link V2Decoded.UnknownShortId} for an ID above
+     *     {@link MessageTypes#MAX_KNOWN_SHORT_ID}; {@link V2Decoded.InvalidMessageType} if the contents are empty,
+     *     the long form is shorter than 13 bytes, or its command is empty, not printable ASCII, or not NUL-padded.
+     *     The caller skips both of the latter.
      */
-    public static V2Decoded decode(byte[] contents) throws MalformedMessageException {
+    public static V2Decoded decode(byte[] contents) {
         Objects.requireNonNull(contents, "contents");
         if (contents.length == 0) {
-            throw new MalformedMessageException("v2 message contents are empty: no message type");
+            return new V2Decoded.InvalidMessageType("empty contents: no message type", 0);
         }
         int first = contents[0] & 0xff;
         if (first != 0) {
@@ -60,10 +63,15 @@ public final class V2MessageCodec {
             return new V2Decoded.Message(new NetworkMessage(command.get(), slice(contents, 1)));
         }
         if (contents.length < LONG_TYPE_LENGTH) {
-            throw new MalformedMessageException("v2 long message type needs " + LONG_TYPE_LENGTH + " bytes, contents have "
-                    + contents.length);
+            return new V2Decoded.InvalidMessageType("v2 long message type needs " + LONG_TYPE_LENGTH
+                    + " bytes, contents have " + contents.length, contents.length);
         }
-        String command = CommandField.read(contents, 1, "v2 long message type");
+        String command;
+        try {
+            command = CommandField.read(contents, 1, "v2 long message type");
+        } catch (MalformedMessageException e) {
+            return new V2Decoded.InvalidMessageType(e.getMessage(), contents.length);
+        }
         return new V2Decoded.Message(new NetworkMessage(command, slice(contents, LONG_TYPE_LENGTH)));
     }
 

@@ -33,6 +33,7 @@ public final class TrafficStats {
     private final Direction written = new Direction();
     private final Direction read = new Direction();
     private final AtomicLong lastActivityNanos;
+    private final LongAdder droppedMessages = new LongAdder();
 
     /** Stats on the system clock. */
     public TrafficStats() {
@@ -57,6 +58,20 @@ public final class TrafficStats {
         touch();
     }
 
+    /**
+     * Counts one authenticated genuine packet that was dropped instead of delivered: an unknown one-byte message
+     * ID or contents without a valid message type, which Bitcoin Core drops without disconnecting. Its wire bytes
+     * are already counted as {@link Kind#GENUINE}.
+     */
+    public void recordDroppedMessage() {
+        droppedMessages.increment();
+    }
+
+    /** Genuine packets received and dropped so far (see {@link #recordDroppedMessage()}). */
+    public long droppedMessages() {
+        return droppedMessages.sum();
+    }
+
     /** Clock time of the last recorded read or write (or of creation). */
     public long lastActivityNanos() {
         return lastActivityNanos.get();
@@ -74,7 +89,7 @@ public final class TrafficStats {
 
     /** An immutable copy of the counters, for logging (it holds no keys or contents). */
     public Snapshot snapshot() {
-        return new Snapshot(written.totals(), read.totals(), sinceLastActivity());
+        return new Snapshot(written.totals(), read.totals(), sinceLastActivity(), droppedMessages.sum());
     }
 
     private void touch() {
@@ -116,8 +131,9 @@ public final class TrafficStats {
      * @param written           what was sent
      * @param read              what was received
      * @param sinceLastActivity time since the last read or write
+     * @param droppedMessages   received genuine packets dropped for an unknown or invalid message type
      */
-    public record Snapshot(Totals written, Totals read, Duration sinceLastActivity) {
+    public record Snapshot(Totals written, Totals read, Duration sinceLastActivity, long droppedMessages) {
 
         /** Bytes written divided by bytes read; empty if nothing was read. */
         public OptionalDouble writtenReadRatio() {

@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -53,7 +55,11 @@ public final class TraceFiles {
     private TraceFiles() {
     }
 
-    /** Writes {@code trace} to {@code file}, replacing it: header, label, then events in time order. */
+    /**
+     * Writes {@code trace} to {@code file}, replacing it: header, label, then events in time order. Atomically: the
+     * text goes to a temporary file beside it, which is then moved over {@code file}, so a reader sees the old file
+     * or the whole new one, never a part, and a failed write leaves no partial file.
+     */
     public static void write(ConnectionTrace trace, Path file) throws IOException {
         write(trace, file, List.of());
     }
@@ -71,6 +77,25 @@ public final class TraceFiles {
                 throw new IllegalArgumentException("a comment must be one line of printable ASCII");
             }
         }
+        Path absolute = file.toAbsolutePath();
+        Path partial = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".partial");
+        try {
+            writeText(trace, partial, comments);
+            moveIntoPlace(partial, absolute);
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+    }
+
+    private static void moveIntoPlace(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING); // same directory: still a rename in practice
+        }
+    }
+
+    private static void writeText(ConnectionTrace trace, Path file, List<String> comments) throws IOException {
         try (Writer out = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.US_ASCII), 1 << 16)) {
             out.write(MAGIC + " " + VERSION + "\n");
             out.write("label " + trace.label() + "\n");

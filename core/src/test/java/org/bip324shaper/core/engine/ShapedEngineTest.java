@@ -127,6 +127,30 @@ class ShapedEngineTest {
     }
 
     @Test
+    void packetsWithoutAValidMessageTypeAreDroppedAndCountedAndTheConnectionLives() throws Exception {
+        ShapedEngine a = engine(Role.INITIATOR, TrafficConfig.DEFAULT, 3, TraceRecorder.NONE);
+        ShapedEngine b = engine(Role.RESPONDER, TrafficConfig.DEFAULT, 4, TraceRecorder.NONE);
+        List<NetworkMessage> toB = new ArrayList<>();
+        runUntilQuiet(a, b, new ArrayList<>(), toB);
+        // as Bitcoin Core's GetMessageType rejects them: empty, a long form cut short, a bad command, an unknown ID
+        a.sendContents(new byte[0]);
+        a.sendContents(new byte[] {0, 'p', 'i', 'n', 'g'});
+        a.sendContents(new byte[] {0, 'p', 1, 'n', 'g', 0, 0, 0, 0, 0, 0, 0, 0});
+        a.sendContents(new byte[] {(byte) 250, 1, 2});
+        NetworkMessage after = new NetworkMessage("ping", new byte[8]);
+        a.send(after);
+        runUntilQuiet(a, b, new ArrayList<>(), toB);
+        assertEquals(List.of(after), toB, "only the valid message is delivered, and the engine still works");
+        assertEquals(4, b.stats().droppedMessages());
+        assertEquals(4, b.stats().snapshot().droppedMessages());
+        assertEquals(5, b.stats().snapshot().read().genuinePackets(), "dropped packets still count as read");
+        b.send(new NetworkMessage("pong", new byte[8]));
+        List<NetworkMessage> toA = new ArrayList<>();
+        runUntilQuiet(a, b, toA, new ArrayList<>());
+        assertEquals(1, toA.size());
+    }
+
+    @Test
     void randomPaddingPutsEachGenuinePacketAndItsDecoyInOneWrite() throws Exception {
         ShapedEngine a = engine(Role.INITIATOR, ShapingStrategies.parse("random"), 7, TraceRecorder.NONE);
         ShapedEngine b = engine(Role.RESPONDER, TrafficConfig.DEFAULT, 8, TraceRecorder.NONE);
