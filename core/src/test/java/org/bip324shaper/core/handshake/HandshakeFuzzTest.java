@@ -1,5 +1,10 @@
 package org.bip324shaper.core.handshake;
 
+import org.bip324shaper.core.message.V1FrameEncoder;
+import org.bip324shaper.core.message.NetworkMessage;
+import org.bip324shaper.core.testing.FuzzSeedWriter;
+import java.util.TreeMap;
+import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -211,5 +216,27 @@ class HandshakeFuzzTest {
         public void nextBytes(byte[] bytes) {
             source.nextBytes(bytes);
         }
+    }
+
+    /** The seed corpus (see {@link FuzzSeedWriter}). */
+    static Map<String, byte[]> seeds() {
+        Map<String, byte[]> s = new TreeMap<>();
+        FuzzSeedWriter.addRandomSeeds(s, "genuinePeerAnyChunking");
+        for (Role role : Role.values()) {
+            for (int v = 0; v < VARIANTS.length; v++) {
+                byte plan = v == 0 ? 0 : (byte) 0x3f; // 1-byte or 64-byte pieces
+                s.put("arbitraryBytes/genuine-" + role.name().toLowerCase() + "-variant-" + v,
+                        FuzzSeedWriter.concat(new byte[] {(byte) role.ordinal(), plan},
+                                TRANSCRIPTS[role.ordinal()][v].bytes()));
+            }
+        }
+        byte[] version = new byte[102];
+        s.put("arbitraryBytes/v1-version-to-responder", FuzzSeedWriter.concat(new byte[] {1, 0x3f},
+                new V1FrameEncoder(NETWORK).encode(new NetworkMessage("version", version))));
+        s.put("arbitraryBytes/regtest-v1-version-to-responder", FuzzSeedWriter.concat(new byte[] {1, 2},
+                new V1FrameEncoder(Network.REGTEST).encode(new NetworkMessage("version", version))));
+        s.put("arbitraryBytes/random-key-to-initiator",
+                FuzzSeedWriter.concat(new byte[] {0, 0x3f}, FuzzSeedWriter.randomBytes(5, 64 + 200)));
+        return s;
     }
 }

@@ -1,5 +1,8 @@
 package org.bip324shaper.core.message;
 
+import org.bip324shaper.core.testing.FuzzSeedWriter;
+import java.util.TreeMap;
+import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -79,5 +82,40 @@ class V1FrameDecoderFuzzTest {
 
     private static void dead(V1FrameDecoder decoder) {
         assertThrows(IllegalStateException.class, () -> decoder.decode(ByteBuffer.allocate(1)));
+    }
+
+    /** The seed corpus (see {@link FuzzSeedWriter}). */
+    static Map<String, byte[]> seeds() {
+        Map<String, byte[]> s = new TreeMap<>();
+        byte[] mainnet = stream(Network.MAINNET);
+        s.put("arbitraryStream/mainnet-handshake-8-byte-chunks", input(0, 0, 7, mainnet));
+        s.put("arbitraryStream/regtest-handshake-whole", input(1, 0, 0x7f, stream(Network.REGTEST)));
+        s.put("arbitraryStream/testnet-to-mainnet", input(0, 0, 0x3f, stream(Network.TESTNET3)));
+        s.put("arbitraryStream/cut-mid-payload", input(0, 0, 0x3f, Arrays.copyOf(mainnet, 60)));
+        V1FrameEncoder encoder = new V1FrameEncoder(Network.MAINNET);
+        s.put("arbitraryStream/oversize-for-cap-1000", input(0, 3, 0x3f,
+                encoder.encode(new NetworkMessage("headers", new byte[2000]))));
+        byte[] badChecksum = encoder.encode(new NetworkMessage("ping", new byte[8]));
+        badChecksum[20] ^= 1;
+        s.put("arbitraryStream/bad-checksum", input(0, 0, 0x3f, badChecksum));
+        byte[] badCommand = encoder.encode(new NetworkMessage("verack", new byte[0]));
+        badCommand[4 + 8] = 'x'; // after the NUL padding started
+        s.put("arbitraryStream/command-not-nul-padded", input(0, 0, 0x3f, badCommand));
+        return s;
+    }
+
+    /** What a bitcoinj wallet sends first: version, verack, sendaddrv2, ping. */
+    private static byte[] stream(Network network) {
+        V1FrameEncoder encoder = new V1FrameEncoder(network);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(encoder.encode(new NetworkMessage("version", FuzzSeedWriter.randomBytes(1, 102))));
+        out.writeBytes(encoder.encode(new NetworkMessage("verack", new byte[0])));
+        out.writeBytes(encoder.encode(new NetworkMessage("sendaddrv2", new byte[0])));
+        out.writeBytes(encoder.encode(new NetworkMessage("ping", FuzzSeedWriter.randomBytes(2, 8))));
+        return out.toByteArray();
+    }
+
+    private static byte[] input(int network, int capIndex, int plan, byte[] stream) {
+        return FuzzSeedWriter.concat(new byte[] {(byte) (network | capIndex << 1), (byte) plan}, stream);
     }
 }

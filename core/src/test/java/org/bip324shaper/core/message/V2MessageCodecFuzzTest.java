@@ -1,5 +1,8 @@
 package org.bip324shaper.core.message;
 
+import org.bip324shaper.core.testing.FuzzSeedWriter;
+import java.util.TreeMap;
+import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -41,5 +44,23 @@ class V2MessageCodecFuzzTest {
             assertTrue(first > MessageTypes.MAX_KNOWN_SHORT_ID);
             assertEquals(contents.length - 1, u.payloadLength());
         }
+    }
+
+    /** The seed corpus (see {@link FuzzSeedWriter}). */
+    static Map<String, byte[]> seeds() {
+        Map<String, byte[]> s = new TreeMap<>();
+        s.put("decodeContents/ping-short", V2MessageCodec.encode(new NetworkMessage("ping", new byte[8])));
+        s.put("decodeContents/addrv2-short", V2MessageCodec.encode(new NetworkMessage("addrv2", new byte[30])));
+        s.put("decodeContents/version-long",
+                V2MessageCodec.encode(new NetworkMessage("version", FuzzSeedWriter.randomBytes(3, 102))));
+        s.put("decodeContents/verack-long-empty", V2MessageCodec.encode(new NetworkMessage("verack", new byte[0])));
+        byte[] longPing = new byte[13 + 8];
+        System.arraycopy("ping".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, longPing, 1, 4);
+        s.put("decodeContents/ping-long", longPing);
+        s.put("decodeContents/unknown-id-200", new byte[] {(byte) 200, 1, 2, 3});
+        s.put("decodeContents/unassigned-erlay-id-29", new byte[] {29});
+        s.put("decodeContents/long-type-too-short", new byte[] {0, 'p', 'i', 'n', 'g'});
+        s.put("decodeContents/long-type-bad-char", new byte[] {0, 'p', 1, 'n', 'g', 0, 0, 0, 0, 0, 0, 0, 0});
+        return s;
     }
 }

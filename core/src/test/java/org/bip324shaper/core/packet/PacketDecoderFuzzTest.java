@@ -1,5 +1,8 @@
 package org.bip324shaper.core.packet;
 
+import org.bip324shaper.core.testing.FuzzSeedWriter;
+import java.util.TreeMap;
+import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -156,5 +159,41 @@ class PacketDecoderFuzzTest {
             k[i] = (byte) (first + i);
         }
         return k;
+    }
+
+    /** The seed corpus (see {@link FuzzSeedWriter}). */
+    static Map<String, byte[]> seeds() {
+        Map<String, byte[]> s = new TreeMap<>();
+        s.put("arbitraryStream/one-ping", input(0, new byte[0], packets(new int[] {9}, false)));
+        s.put("arbitraryStream/decoy-then-two-one-and-six-byte-chunks",
+                input(0, new byte[] {0, 5}, packets(new int[] {100, 9, 2000}, true)));
+        s.put("arbitraryStream/over-cap-64", input(3, new byte[0], packets(new int[] {100}, false)));
+        byte[] big = packets(new int[] {100_000}, false);
+        s.put("arbitraryStream/announces-100k-sends-50", input(0, new byte[0], Arrays.copyOf(big, 53)));
+        s.put("arbitraryStream/cap-0-two-empty", input(1, new byte[0], packets(new int[] {0, 0}, false)));
+        byte[] tampered = packets(new int[] {9}, false);
+        tampered[tampered.length - 1] ^= 1;
+        s.put("arbitraryStream/tampered-tag", input(0, new byte[0], tampered));
+        s.put("arbitraryStream/5000-in-4096-chunks", input(4, new byte[] {0x7f}, packets(new int[] {5000}, false)));
+        FuzzSeedWriter.addRandomSeeds(s, "encodedStream");
+        return s;
+    }
+
+    /** A fresh encoder's packets with these contents lengths; the first one a decoy if asked. */
+    private static byte[] packets(int[] lengths, boolean firstIsDecoy) {
+        PacketEncoder encoder = new PacketEncoder(LENGTH_KEY, PACKET_KEY);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < lengths.length; i++) {
+            out.writeBytes(encoder.encode(new byte[lengths[i]], i == 0 && firstIsDecoy, null));
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] input(int capIndex, byte[] plan, byte[] stream) {
+        byte[] head = new byte[2 + plan.length];
+        head[0] = (byte) capIndex;
+        head[1] = (byte) plan.length;
+        System.arraycopy(plan, 0, head, 2, plan.length);
+        return FuzzSeedWriter.concat(head, stream);
     }
 }

@@ -1,5 +1,8 @@
 package org.bip324shaper.core.trace;
 
+import java.nio.charset.StandardCharsets;
+import java.util.TreeMap;
+import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,5 +45,23 @@ class TraceFilesFuzzTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The seed corpus (see {@code org.bip324shaper.core.testing.FuzzSeedWriter}). */
+    static Map<String, byte[]> seeds() {
+        Map<String, byte[]> s = new TreeMap<>();
+        s.put("read/javadoc-example", ascii("bip324-trace 1\n# comment\nlabel capture_002\nW 0 out 3784\n"
+                + "M 99000000 out version 102\nW 99000000 out 135\n"));
+        s.put("read/crlf-tabs-unsorted", ascii("bip324-trace 1\r\nW\t5\tin\t29\r\n\r\nM 1 in pong 8\r\n"
+                + "W 1 out 29\r\n"));
+        s.put("read/label-after-event", ascii("bip324-trace 1\nW 0 out 1\nlabel late\n"));
+        s.put("read/wrong-version", ascii("bip324-trace 2\n"));
+        s.put("read/negative-and-huge-numbers", ascii("bip324-trace 1\nW -1 out 1\nW 99999999999999999999 in 0\n"));
+        s.put("read/long-type", ascii("bip324-trace 1\nM 0 in " + "x".repeat(40) + " 5\n"));
+        return s;
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }
