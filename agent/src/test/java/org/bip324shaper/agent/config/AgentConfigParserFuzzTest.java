@@ -1,5 +1,7 @@
 package org.bip324shaper.agent.config;
 
+import java.nio.charset.StandardCharsets;
+import java.util.TreeMap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -60,5 +62,30 @@ class AgentConfigParserFuzzTest {
             settings.put(name, d.consumeString(200));
         }
         return settings;
+    }
+
+    /**
+     * The seed corpus, written by core's {@code FuzzSeedWriter}. A FuzzedDataProvider takes numbers from the end of
+     * the input: three zero bytes there mean no properties, no environment, and the rest as agent arguments.
+     */
+    static Map<String, byte[]> seeds() {
+        Map<String, byte[]> s = new TreeMap<>();
+        String[] args = {
+            "padding=off,decoy=off,ports=8333+18444,loopback=true,log=debug",
+            "shaping=balanced,require-v2=yes",
+            "shaping=ticker:sizes=80/160;min=1s;max=2s,trace=/tmp/traces",
+            "ports=8333,18444",
+            "padding=sometimes,unknown=1,,=,ports=0+70000+",
+            "shaping=",
+            "log=warn,log=error,trace=off",
+        };
+        for (int i = 0; i < args.length; i++) {
+            byte[] text = args[i].getBytes(StandardCharsets.US_ASCII);
+            s.put("parse/args-" + i, java.util.Arrays.copyOf(text, text.length + 3));
+        }
+        byte[] random = new byte[200];
+        new java.util.Random(7).nextBytes(random);
+        s.put("parse/random-200", random);
+        return s;
     }
 }

@@ -1,5 +1,10 @@
 package org.bip324shaper.agent.probe;
 
+import java.nio.ByteOrder;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.TreeMap;
+import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,5 +36,21 @@ class VersionMessageFuzzTest {
         }
         assertEquals(version, VersionMessage.parse(version.encode(RECEIVER)), "encode then parse");
         assertTrue(version.printableUserAgent().chars().allMatch(c -> c >= 0x20 && c <= 0x7e));
+    }
+
+    /** The seed corpus, written by core's {@code FuzzSeedWriter}. */
+    static Map<String, byte[]> seeds() {
+        Map<String, byte[]> s = new TreeMap<>();
+        byte[] probe = VersionMessage.probe(0x1122334455667788L, 1_700_000_000L).encode(RECEIVER);
+        s.put("parse/probe", probe);
+        byte[] core = new VersionMessage(70016, 0x0c09, 1_700_000_000L, 42, "/Satoshi:28.0.0/", 870_000, true)
+                .encode(RECEIVER);
+        s.put("parse/core-node", core);
+        s.put("parse/no-relay-byte", Arrays.copyOf(core, core.length - 1));
+        s.put("parse/truncated-in-user-agent", Arrays.copyOf(core, 85));
+        ByteBuffer oversize = ByteBuffer.allocate(80 + 3 + 4).order(ByteOrder.LITTLE_ENDIAN);
+        oversize.put(Arrays.copyOf(core, 80)).put((byte) 0xfd).putShort((short) 300);
+        s.put("parse/user-agent-announced-300", oversize.array());
+        return s;
     }
 }

@@ -1,5 +1,9 @@
 package org.bip324shaper.bench.shape.trace;
 
+import java.util.Arrays;
+import java.nio.file.Files;
+import java.util.TreeMap;
+import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,5 +49,41 @@ class PcapImporterFuzzTest {
             writes += cw.size();
         }
         assertTrue(writes <= Math.max(0, (data.length - 24) / 16), writes + " writes from " + data.length + " bytes");
+    }
+
+    /** The seed corpus, written by core's {@code FuzzSeedWriter}: synthetic captures and the head of a real one. */
+    static Map<String, byte[]> seeds() throws IOException {
+        Map<String, byte[]> s = new TreeMap<>();
+        int[][] formats = {{1, 0}, {113, 1}, {276, 0}, {101, 1}, {228, 0}}; // link type, IPv6
+        for (int i = 0; i < formats.length; i++) {
+            PcapImporterTest.PcapBuilder b = new PcapImporterTest.PcapBuilder(i % 2 == 0, i % 3 == 0,
+                    formats[i][0], formats[i][1] == 1);
+            b.tcp(0, true, 1000, 0x02, 0); // SYN
+            b.tcp(1_000_000, false, 5000, 0x12, 0); // SYN-ACK
+            b.tcp(2_000_000, true, 1001, 0x18, 64); // the initiator's key
+            b.tcp(3_000_000, false, 5001, 0x18, 100);
+            b.tcp(4_000_000, true, 1001, 0x18, 64); // a retransmission
+            b.tcp(5_000_000, true, 1065, 0x18, 36);
+            s.put("read/synthetic-link-" + formats[i][0] + (formats[i][1] == 1 ? "-v6" : "-v4"), b.bytes());
+        }
+        s.put("read/real-bip324-handshake-head", headOf(Files.readAllBytes(SharedCaptures.HANDSHAKE), 4096));
+        byte[] pcapng = {0x0a, 0x0d, 0x0d, 0x0a, 0, 0, 0, 28, 0x1a, 0x2b, 0x3c, 0x4d, 0, 1, 0, 0, -1, -1, -1, -1, -1, -1,
+            -1, -1, 0, 0, 0, 28};
+        s.put("read/pcapng", pcapng);
+        return s;
+    }
+
+    /** The global header and whole records, up to {@code limit} bytes. */
+    private static byte[] headOf(byte[] pcap, int limit) {
+        boolean le = (pcap[0] & 0xff) == 0xd4;
+        int at = 24;
+        while (at + 16 <= pcap.length) {
+            int captured = (int) PcapReader.u32(pcap, at + 8, le);
+            if (at + 16 + captured > limit) {
+                break;
+            }
+            at += 16 + captured;
+        }
+        return Arrays.copyOf(pcap, at);
     }
 }
