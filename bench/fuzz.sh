@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Coverage-guided fuzzing of every Jazzer target for SECONDS each (default 60): bench/fuzz.sh 60
+# Coverage-guided fuzzing of every Jazzer target for SECONDS each (default 60): bench/fuzz.sh 60 [PATTERN]
+# (PATTERN, a grep pattern, picks targets, e.g. bench/fuzz.sh 300 Handshake).
 #
 # Jazzer fuzzes one @FuzzTest per JVM, so each target gets its own Maven run with JAZZER_FUZZ=1; the libFuzzer
 # options go in as jazzer.internal.arg.N, as Jazzer's own launcher passes them. A finding fails that run and is
@@ -9,6 +10,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
+pattern=${2:-.}
 TARGETS=(
   "core org.bip324shaper.core.packet.PacketDecoderFuzzTest#arbitraryStream"
   "core org.bip324shaper.core.packet.PacketDecoderFuzzTest#encodedStream"
@@ -25,9 +27,10 @@ logs=target/fuzz
 mkdir -p "$logs"
 findings() { find core agent bench -path '*/src/test/resources/*' -name 'crash-*' 2>/dev/null | sort; }
 before=$(findings)
-printf '%-66s %12s %8s  %s\n' target executions exec/s result
+printf '%-72s %12s %8s  %s\n' target executions exec/s result
 failed=0
 for t in "${TARGETS[@]}"; do
+  echo "$t" | grep -q -- "$pattern" || continue
   module=${t%% *}
   test=${t#* }
   log="$logs/${test##*.}.log"
@@ -38,7 +41,7 @@ for t in "${TARGETS[@]}"; do
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | tail -1 | grep -o '[0-9]*$')
   rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | tail -1 | grep -o '[0-9]*$')
   if [ $rc -eq 0 ]; then result=ok; else result="FAILED (see $log)"; failed=1; fi
-  printf '%-66s %12s %8s  %s\n' "$test" "${runs:-?}" "${rate:-?}" "$result"
+  printf '%-72s %12s %8s  %s\n' "$test" "${runs:-?}" "${rate:-?}" "$result"
 done
 new=$(comm -13 <(echo "$before") <(findings) | sed '/^$/d')
 if [ -n "$new" ]; then
