@@ -23,6 +23,7 @@ import org.bip324shaper.core.handshake.Role;
 import org.bip324shaper.core.message.NetworkMessage;
 import org.bip324shaper.core.shaping.ShapingPreset;
 import org.bip324shaper.core.shaping.ShapingStrategies;
+import org.bip324shaper.core.testing.ArbitraryBytes;
 import org.bip324shaper.core.testing.Chunks;
 
 /**
@@ -154,9 +155,9 @@ class EnginePairPropertyTest {
                 Arbitraries.of("ping", "pong", "inv", "tx", "headers", "block", "version", "verack", "getdata"),
                 Arbitraries.strings().withCharRange(' ', '~').ofMinLength(1).ofMaxLength(12));
         Arbitrary<byte[]> payload = Arbitraries.frequencyOf(
-                Tuple.of(8, Arbitraries.bytes().array(byte[].class).ofMaxSize(200)),
-                Tuple.of(2, Arbitraries.bytes().array(byte[].class).ofMinSize(1000).ofMaxSize(5000)),
-                Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMinSize(50_000).ofMaxSize(120_000)));
+                Tuple.of(8, ArbitraryBytes.sized(0, 200)),
+                Tuple.of(2, ArbitraryBytes.sized(1000, 5000)),
+                Tuple.of(1, ArbitraryBytes.sized(50_000, 120_000)));
         Arbitrary<NetworkMessage> message = Combinators.combine(command, payload).as(NetworkMessage::new);
         Arbitrary<Long> advance = Arbitraries.frequencyOf(
                 Tuple.of(5, Arbitraries.just(0L)),
@@ -169,6 +170,6 @@ class EnginePairPropertyTest {
 
     @Provide
     static Arbitrary<byte[]> plans() {
-        return Arbitraries.bytes().array(byte[].class).ofMaxSize(8);
+        return ArbitraryBytes.plans();
     }
 }

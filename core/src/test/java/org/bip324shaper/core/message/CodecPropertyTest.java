@@ -13,8 +13,10 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.Network;
+import org.bip324shaper.core.testing.ArbitraryBytes;
 import org.bip324shaper.core.testing.Chunks;
 
 /** Round trips of the v2 and v1 message codecs for any message, and for v1 under any chunking of the stream. */
@@ -54,8 +56,8 @@ class CodecPropertyTest {
                 "verack", "sendaddrv2", "wtxidrelay", "getdata", "cmpctblock");
         Arbitrary<String> any = Arbitraries.strings().withCharRange(' ', '~').ofMinLength(1).ofMaxLength(12);
         Arbitrary<byte[]> payload = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(9, Arbitraries.bytes().array(byte[].class).ofMaxSize(300)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMaxSize(70_000)));
+                Tuple.of(9, ArbitraryBytes.sized(0, 300)),
+                Tuple.of(1, ArbitraryBytes.sized(0, 70_000)));
         return Combinators.combine(Arbitraries.oneOf(known, any), payload).as(NetworkMessage::new);
     }
 
@@ -67,7 +69,7 @@ class CodecPropertyTest {
     /** Chunk plans for {@link Chunks#split}: empty (whole), or up to 8 piece sizes. */
     @Provide
     static Arbitrary<byte[]> plans() {
-        return Arbitraries.bytes().array(byte[].class).ofMaxSize(8);
+        return ArbitraryBytes.plans();
     }
 
     @Provide

@@ -14,6 +14,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import org.bip324shaper.core.Bip324Exception;
+import org.bip324shaper.core.testing.ArbitraryBytes;
 import org.bip324shaper.core.testing.Chunks;
 
 /** Packets come out of the decoder as they went into the encoder, whatever pieces the stream arrives in. */
@@ -47,18 +48,18 @@ class PacketPropertyTest {
     @Provide
     static Arbitrary<List<Packet>> packetLists() {
         Arbitrary<byte[]> contents = Arbitraries.frequencyOf(
-                Tuple.of(9, Arbitraries.bytes().array(byte[].class).ofMaxSize(300)),
-                Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMaxSize(100_000)));
+                Tuple.of(9, ArbitraryBytes.sized(0, 300)),
+                Tuple.of(1, ArbitraryBytes.sized(0, 100_000)));
         return Combinators.combine(Arbitraries.of(true, false), contents).as(Packet::new).list().ofMaxSize(10);
     }
 
     @Provide
     static Arbitrary<byte[]> plans() {
-        return Arbitraries.bytes().array(byte[].class).ofMaxSize(8);
+        return ArbitraryBytes.plans();
     }
 
     @Provide
     static Arbitrary<byte[]> aads() {
-        return Arbitraries.bytes().array(byte[].class).ofMaxSize(4095);
+        return ArbitraryBytes.sized(0, 4095);
     }
 }
