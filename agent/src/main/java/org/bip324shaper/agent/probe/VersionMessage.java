@@ -5,6 +5,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import org.bip324shaper.core.Bip324Exception;
@@ -72,7 +74,7 @@ public record VersionMessage(int protocolVersion, long services, long timestamp,
      * Reads a peer's version payload. The relay flag may be missing (then true, as BIP-37 says).
      *
      * @throws MalformedMessageException if the payload is truncated (a user agent that is not UTF-8 is kept with
-     *     replacement characters)
+     *     one {@code '?'} per malformed sequence, so it never grows past {@value #MAX_USER_AGENT_BYTES} bytes)
      * @throws OversizeException if the user agent is announced longer than {@value #MAX_USER_AGENT_BYTES} bytes
      */
     public static VersionMessage parse(byte[] payload) throws Bip324Exception {
@@ -92,8 +94,19 @@ public record VersionMessage(int protocolVersion, long services, long timestamp,
         in.get(agent);
         int startHeight = in.getInt();
         boolean relay = !in.hasRemaining() || in.get() != 0;
-        String userAgent = new String(agent, StandardCharsets.UTF_8);
+        String userAgent = decodeUserAgent(agent);
         return new VersionMessage(version, services, timestamp, nonce, userAgent, startHeight, relay);
+    }
+
+    /** U+FFFD takes 3 bytes in UTF-8: 256 bad bytes would become a user agent the constructor refuses. */
+    private static String decodeUserAgent(byte[] agent) throws MalformedMessageException {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(CodingErrorAction.REPLACE).replaceWith("?")
+                    .decode(ByteBuffer.wrap(agent)).toString();
+        } catch (CharacterCodingException e) {
+            throw new MalformedMessageException("version user agent cannot be decoded");
+        }
     }
 
     /** An address as the version message carries it: services, IPv6 (IPv4-mapped) address, big-endian port. */

@@ -103,6 +103,11 @@ public final class V1FrameDecoder {
         return out;
     }
 
+    /** Size of the payload buffer of the message in progress, for tests of the allocation policy. */
+    int payloadBufferCapacity() {
+        return payload == null ? 0 : payload.length;
+    }
+
     private void checkAlive() {
         if (failed) {
             throw new IllegalStateException("v1 decoder failed earlier; the stream cannot be resynchronised");

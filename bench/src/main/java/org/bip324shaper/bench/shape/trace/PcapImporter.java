@@ -24,7 +24,8 @@ import org.bip324shaper.core.trace.WireWrite;
  * payload, without IP/TCP headers: the same unit as the simulator's writes). Retransmissions are dropped by sequence
  * number: per direction the importer keeps the byte ranges already seen; a segment whose payload was all seen is
  * dropped, one that overlaps counts only its new bytes. Links: Ethernet (with VLAN tags), Linux cooked (v1, v2) and
- * raw IP; IPv4 and IPv6 (extension headers walked); IP fragments are skipped.
+ * raw IP; IPv4 and IPv6 (extension headers walked); IP fragments, and segments whose source and destination are the
+ * same address and port, are skipped.
  *
  * <p>Caveat: a capture taken on a host with receive or segmentation offload (GRO/TSO) shows coalesced "segments"
  * larger than the MSS, e.g. 7240 = 5 x 1448 bytes; they are kept as single writes, which is what an observer on that
@@ -77,8 +78,8 @@ public final class PcapImporter {
         PcapReader.Record record;
         while ((record = reader.next()) != null) {
             TcpSegment s = TcpSegment.parse(reader.linkType(), record.timeNanos(), record.data());
-            if (s == null) {
-                continue;
+            if (s == null || s.source().equals(s.destination())) {
+                continue; // not TCP, or a segment from an end to itself (a LAND packet), which has no direction
             }
             String key = key(s);
             Flow flow = open.get(key);
