@@ -57,14 +57,34 @@ final class Poly1305 {
         }
     }
 
+    /**
+     * Absorbs {@code len} bytes as plain Poly1305 does (RFC 8439 section 2.5): a last partial block is padded with
+     * 0x01 and zeros instead of getting the 2^128 bit. Ends the message; for the one-shot MAC, not the AEAD.
+     */
+    void updateUnpadded(byte[] in, int off, int len) {
+        int full = len & ~15;
+        updatePadded(in, off, full);
+        int rest = len - full;
+        if (rest > 0) {
+            System.arraycopy(in, off + full, last, 0, rest);
+            last[rest] = 1;
+            block((long) LONG_LE.get(last, 0), (long) LONG_LE.get(last, 8), 0);
+            Arrays.fill(last, (byte) 0);
+        }
+    }
+
     /** Absorbs one full 16-byte block given as two little-endian words. */
     void block(long m0, long m1) {
-        // h += m + 2^128
+        block(m0, m1, 1);
+    }
+
+    /** h = (h + m + highBit 2^128) r, partially reduced. */
+    private void block(long m0, long m1, long highBit) {
         long a0 = h0 + m0;
         long c = carry(h0, m0, a0);
         long a1 = h1 + m1 + c;
         c = carry(h1, m1, a1);
-        long a2 = h2 + 1 + c;
+        long a2 = h2 + highBit + c;
 
         // h *= r, as d0 + d1 2^64 + d2 2^128, folding 2^130 = 5 into s1 = 5 r1 / 4
         long lo0 = a0 * r0;

@@ -39,6 +39,8 @@ final class Rfc8439ChaCha20Poly1305 {
     private final byte[] scratch = new byte[BLOCK + MAX_MESSAGE];
     private final byte[] tag = new byte[TAG_LENGTH];
     private JdkChaCha20Poly1305.WipeableKey jceKey;
+    private final byte[] lastNonce = new byte[ChaCha20Poly1305Aead.NONCE_LENGTH];
+    private boolean haveLastNonce;
     private boolean haveKey;
 
     /** @param useJdkChaCha20 take the keystream from the JDK's {@code ChaCha20} cipher rather than {@link ChaCha20} */
@@ -77,6 +79,7 @@ final class Rfc8439ChaCha20Poly1305 {
                 jceKey.destroy();
             }
             jceKey = new JdkChaCha20Poly1305.WipeableKey(key32);
+            haveLastNonce = false;
         }
         haveKey = true;
     }
@@ -167,9 +170,19 @@ final class Rfc8439ChaCha20Poly1305 {
             return;
         }
         try {
+            if (haveLastNonce && Arrays.equals(nonce, lastNonce)) {
+                // JDK 17 to 19 refuse a repeated (key, nonce) in decrypt mode too; a repeat happens only when a
+                // message is opened again or sealed and opened under one key (tests), never for two seals
+                lastNonce[0] ^= 1;
+                jceChaCha.init(Cipher.DECRYPT_MODE, jceKey, new ChaCha20ParameterSpec(lastNonce, 0));
+            }
+            haveLastNonce = false;
             jceChaCha.init(Cipher.DECRYPT_MODE, jceKey, new ChaCha20ParameterSpec(nonce, 0));
+            System.arraycopy(nonce, 0, lastNonce, 0, lastNonce.length);
+            haveLastNonce = true;
             jceChaCha.doFinal(scratch, 0, length, scratch, 0);
         } catch (GeneralSecurityException e) {
+            haveLastNonce = false;
             throw new IllegalStateException("ChaCha20 keystream failed", e);
         }
     }
