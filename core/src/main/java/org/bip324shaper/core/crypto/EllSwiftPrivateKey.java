@@ -8,16 +8,19 @@ import java.util.Objects;
 
 import javax.security.auth.Destroyable;
 
+import org.bip324shaper.core.Hex;
 import org.bip324shaper.core.crypto.Secp256k1Field.Element;
-import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.math.ec.ECCurve;
 import org.bouncycastle.math.ec.ECFieldElement;
 import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.math.ec.ECPointMap;
 import org.bouncycastle.math.ec.WNafUtil;
+import org.bouncycastle.math.ec.custom.sec.SecP256K1Curve;
 import org.bouncycastle.math.ec.endo.GLVEndomorphism;
+import org.bouncycastle.math.ec.endo.GLVTypeBEndomorphism;
+import org.bouncycastle.math.ec.endo.GLVTypeBParameters;
+import org.bouncycastle.math.ec.endo.ScalarSplitParameters;
 
 /**
  * An ephemeral secp256k1 secret key with its ElligatorSwift-encoded public key: one side of a BIP-324 key exchange
@@ -35,10 +38,14 @@ public final class EllSwiftPrivateKey implements Destroyable {
     /** Length of a secret key. */
     public static final int SECRET_LENGTH = 32;
 
-    private static final X9ECParameters SECP256K1 = CustomNamedCurves.getByName("secp256k1");
-    private static final ECCurve CURVE = SECP256K1.getCurve();
+    /**
+     * secp256k1 on BouncyCastle's fixed-width field, with its GLV endomorphism (the parameters BouncyCastle's
+     * {@code CustomNamedCurves} uses). Built directly: {@code CustomNamedCurves} initialises every named curve's
+     * OIDs and holders, tens of milliseconds in a fresh JVM.
+     */
+    private static final ECCurve CURVE = glvCurve();
     /** The group order n, big-endian, for range checks without {@code BigInteger}. */
-    private static final byte[] ORDER = toFixed32(SECP256K1.getN());
+    private static final byte[] ORDER = Hex.decode("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
 
     /** SHA256(tag) || SHA256(tag) for tag "bip324_ellswift_xonly_ecdh", already absorbed; copied per use. */
     private static final SHA256Digest SHARED_SECRET_HASH_PREFIX = taggedHashPrefix("bip324_ellswift_xonly_ecdh");
@@ -150,8 +157,25 @@ public final class EllSwiftPrivateKey implements Destroyable {
 
     /** X coordinate of secret * G. */
     private static Element publicX(byte[] secret) {
-        ECPoint p = GeneratorTable.INSTANCE.multiply(secret).normalize();
-        return Element.fromBytes(p.getAffineXCoord().getEncoded(), 0);
+        return GeneratorMultiplier.publicX(secret);
+    }
+
+    private static ECCurve glvCurve() {
+        SecP256K1Curve curve = new SecP256K1Curve();
+        GLVTypeBParameters glv = new GLVTypeBParameters(
+                new BigInteger("7ae96a2b657c07106e64479eac3434e99cf0497512f58995c1396c28719501ee", 16),
+                new BigInteger("5363ad4cc05c30e0a5261c028812645a122e22ea20816678df02967c1b23bd72", 16),
+                new ScalarSplitParameters(
+                        new BigInteger[] {
+                            new BigInteger("3086d221a7d46bcde86c90e49284eb15", 16),
+                            new BigInteger("-e4437ed6010e88286f547fa90abfe4c3", 16)},
+                        new BigInteger[] {
+                            new BigInteger("114ca50f7a8e2f3f657c1108d9d44cfd8", 16),
+                            new BigInteger("3086d221a7d46bcde86c90e49284eb15", 16)},
+                        new BigInteger("3086d221a7d46bcde86c90e49284eb153dab", 16),
+                        new BigInteger("e4437ed6010e88286f547fa90abfe4c42212", 16),
+                        272));
+        return curve.configure().setEndomorphism(new GLVTypeBEndomorphism(curve, glv)).create();
     }
 
     private static byte[] checkedCopy(byte[] secret32) {
@@ -187,94 +211,6 @@ public final class EllSwiftPrivateKey implements Destroyable {
         return d;
     }
 
-    private static byte[] toFixed32(BigInteger v) {
-        byte[] raw = v.toByteArray(); // may carry a leading sign byte
-        byte[] out = new byte[32];
-        int len = Math.min(raw.length, 32);
-        System.arraycopy(raw, raw.length - len, out, 32 - len, len);
-        return out;
-    }
-
-    /**
-     * secret * G by signed fixed windows over a precomputed table: 37 additions of affine table points and no
-     * doublings, about three times faster than BouncyCastle's comb multiplier, for a table of 2368 points (about
-     * half a megabyte, built on first use).
-     *
-     * <p>Not constant-time: which entries are read, and whether a digit is zero, depend on the secret. That is
-     * acceptable for BIP-324's ephemeral keys, each multiplied by G once, but makes this unfit for long-term keys.
-     */
-    private static final class GeneratorTable {
-        static final GeneratorTable INSTANCE = new GeneratorTable(SECP256K1.getG());
-
-        private static final int WINDOW_BITS = 7;
-        private static final int HALF = 1 << (WINDOW_BITS - 1); // digits lie in -HALF..HALF-1
-        /** 37 windows of 7 bits cover 259 bits: enough for a 256-bit scalar plus the final recoding carry. */
-        private static final int WINDOWS = (256 + WINDOW_BITS) / WINDOW_BITS;
-
-        /** points[i][m - 1] = m * 2^(7i) * G, affine, for m in 1..HALF. */
-        private final ECPoint[][] points = new ECPoint[WINDOWS][HALF];
-
-        private GeneratorTable(ECPoint g) {
-            ECPoint[] all = new ECPoint[WINDOWS * HALF];
-            ECPoint base = g;
-            for (int i = 0; i < WINDOWS; i++) {
-                ECPoint multiple = base;
-                for (int m = 1; m <= HALF; m++) {
-                    all[i * HALF + m - 1] = multiple;
-                    multiple = multiple.add(base);
-                }
-                base = all[i * HALF + HALF - 1].twice().normalize(); // HALF * base * 2 = 2^7 * base
-            }
-            CURVE.normalizeAll(all); // one inversion for the whole table
-            for (int i = 0; i < WINDOWS; i++) {
-                System.arraycopy(all, i * HALF, points[i], 0, HALF);
-            }
-        }
-
-        /** secret * G, in Jacobian coordinates; the caller normalizes. */
-        ECPoint multiply(byte[] secret) {
-            int[] digits = signedDigits(secret);
-            try {
-                ECPoint acc = CURVE.getInfinity();
-                for (int i = 0; i < WINDOWS; i++) {
-                    int d = digits[i];
-                    if (d > 0) {
-                        acc = acc.add(points[i][d - 1]);
-                    } else if (d < 0) {
-                        acc = acc.add(points[i][-d - 1].negate());
-                    }
-                }
-                return acc;
-            } finally {
-                Arrays.fill(digits, 0);
-            }
-        }
-
-        /** The scalar (32 bytes, big-endian) as WINDOWS digits in -HALF..HALF-1, least significant first. */
-        private static int[] signedDigits(byte[] scalar) {
-            int[] digits = new int[WINDOWS];
-            int carry = 0;
-            for (int i = 0; i < WINDOWS; i++) {
-                int d = bits(scalar, i * WINDOW_BITS) + carry;
-                carry = d >= HALF ? 1 : 0;
-                digits[i] = d - (carry << WINDOW_BITS);
-            }
-            return digits; // the top window holds at most 4 scalar bits, so no carry is left over
-        }
-
-        /** WINDOW_BITS bits of the big-endian scalar starting at bit {@code from} (0 = least significant). */
-        private static int bits(byte[] scalar, int from) {
-            int value = 0;
-            for (int b = 0; b < WINDOW_BITS; b++) {
-                int bit = from + b;
-                if (bit < 256) {
-                    value |= ((scalar[31 - (bit >>> 3)] >>> (bit & 7)) & 1) << b;
-                }
-            }
-            return value;
-        }
-    }
-
     /**
      * X-only scalar multiplication without a square root: instead of lifting x to a point (x, y) on y^2 = x^3 + 7,
      * which costs an exponentiation, use the point (x*g, g^2) with g = x^3 + 7. It lies on y^2 = x^3 + 7*g^3, which
@@ -282,7 +218,7 @@ public final class EllSwiftPrivateKey implements Destroyable {
      * formulas for a = 0 never use b, so they compute on that curve unchanged; only its validating entry points
      * (decodePoint, multiply) are avoided, hence the GLV + wNAF loop here rather than {@code ECPoint.multiply}.
      *
-     * <p>Not constant-time, like BouncyCastle's own GLV multiplier; see {@link GeneratorTable} for why that is
+     * <p>Not constant-time, like BouncyCastle's own GLV multiplier; see {@link GeneratorMultiplier} for why that is
      * acceptable for ephemeral keys.
      */
     private static final class XOnlyMultiplier {
