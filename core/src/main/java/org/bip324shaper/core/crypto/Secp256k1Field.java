@@ -176,6 +176,11 @@ final class Secp256k1Field {
             return fromBytes(b, 0);
         }
 
+        /** Copies the eight little-endian limbs into {@code dst}. */
+        void copyLimbs(int[] dst) {
+            System.arraycopy(limbs, 0, dst, 0, 8);
+        }
+
         /** This element as 32 big-endian bytes. */
         byte[] toBytes() {
             byte[] out = new byte[32];
