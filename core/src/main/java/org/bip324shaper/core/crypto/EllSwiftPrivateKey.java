@@ -1,6 +1,7 @@
 package org.bip324shaper.core.crypto;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Objects;
@@ -9,7 +10,6 @@ import javax.security.auth.Destroyable;
 
 import org.bip324shaper.core.Hex;
 import org.bip324shaper.core.crypto.Secp256k1Field.Element;
-import org.bouncycastle.crypto.digests.SHA256Digest;
 
 /**
  * An ephemeral secp256k1 secret key with its ElligatorSwift-encoded public key: one side of a BIP-324 key exchange
@@ -31,8 +31,9 @@ public final class EllSwiftPrivateKey implements Destroyable {
     /** The group order n, big-endian, for range checks without {@code BigInteger}. */
     private static final byte[] ORDER = Hex.decode("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
 
-    /** SHA256(tag) || SHA256(tag) for tag "bip324_ellswift_xonly_ecdh", already absorbed; copied per use. */
-    private static final SHA256Digest SHARED_SECRET_HASH_PREFIX = taggedHashPrefix("bip324_ellswift_xonly_ecdh");
+    /** SHA256(tag) for the tagged hash with tag "bip324_ellswift_xonly_ecdh". */
+    private static final byte[] SHARED_SECRET_TAG_HASH = Hkdf.sha256().digest(
+            "bip324_ellswift_xonly_ecdh".getBytes(StandardCharsets.US_ASCII));
 
     private final byte[] secret;
     private final EllSwiftPublicKey publicKey;
@@ -108,12 +109,12 @@ public final class EllSwiftPrivateKey implements Destroyable {
         (weAreInitiator ? theirs : publicKey).writeTo(message, n);
         System.arraycopy(xShared, 0, message, 2 * n, xShared.length);
         Arrays.fill(xShared, (byte) 0);
-        SHA256Digest digest = new SHA256Digest(SHARED_SECRET_HASH_PREFIX);
-        digest.update(message, 0, message.length);
+        MessageDigest digest = Hkdf.sha256();
+        digest.update(SHARED_SECRET_TAG_HASH);
+        digest.update(SHARED_SECRET_TAG_HASH);
+        digest.update(message);
         Arrays.fill(message, 2 * n, message.length, (byte) 0);
-        byte[] out = new byte[digest.getDigestSize()];
-        digest.doFinal(out, 0);
-        return out;
+        return digest.digest();
     }
 
     /** Wipes the secret; every later use of this key throws {@link IllegalStateException}. */
@@ -164,16 +165,5 @@ public final class EllSwiftPrivateKey implements Destroyable {
         if (destroyed) {
             throw new IllegalStateException("private key has been destroyed");
         }
-    }
-
-    private static SHA256Digest taggedHashPrefix(String tag) {
-        byte[] tagBytes = tag.getBytes(StandardCharsets.US_ASCII);
-        SHA256Digest d = new SHA256Digest();
-        d.update(tagBytes, 0, tagBytes.length);
-        byte[] tagHash = new byte[32];
-        d.doFinal(tagHash, 0);
-        d.update(tagHash, 0, 32);
-        d.update(tagHash, 0, 32);
-        return d;
     }
 }
