@@ -179,6 +179,13 @@ class Rfc8439VectorsTest {
             ours.seal(nonce, aad, withFirst ? plain[0] & 0xff : ChaCha20Poly1305Aead.NO_FIRST_BYTE,
                     ByteBuffer.wrap(plain, withFirst ? 1 : 0, withFirst ? len - 1 : len), ByteBuffer.wrap(sealed));
             assertArrayEquals(expected, sealed, "length " + len);
+            if (len % 97 == 0) { // a direct output buffer takes the other copy path
+                ByteBuffer direct = ByteBuffer.allocateDirect(len + 16);
+                ours.seal(nonce, aad, ChaCha20Poly1305Aead.NO_FIRST_BYTE, ByteBuffer.wrap(plain), direct);
+                byte[] fromDirect = new byte[len + 16];
+                direct.flip().get(fromDirect);
+                assertArrayEquals(expected, fromDirect, "direct, length " + len);
+            }
             // in place, at an offset, as the packet decoder does
             byte[] buffer = new byte[len + 16 + 5];
             System.arraycopy(sealed, 0, buffer, 5, sealed.length);
