@@ -11,7 +11,12 @@ import java.util.Locale;
 public enum AeadBackend {
     /** BouncyCastle's lightweight {@code ChaCha20Poly1305}: pure Java, the same speed on every JDK. */
     BOUNCY_CASTLE,
-    /** The JDK's {@code ChaCha20-Poly1305} cipher (SunJCE), vectorised by HotSpot intrinsics on recent JDKs. */
+    /**
+     * The JDK's {@code ChaCha20-Poly1305} cipher (SunJCE), vectorised by HotSpot intrinsics on recent JDKs, for large
+     * packets; packets up to 768 B (JDK 20+) or 4 KB (older JDKs) use the project's own RFC 8439 AEAD (its Poly1305,
+     * with the keystream from the JDK's {@code ChaCha20} cipher on JDK 20+), which skips the JCE's per-packet
+     * {@code Cipher.init}. See {@code JdkChaCha20Poly1305.SMALL_MAX} for the measurements behind the limits.
+     */
     JDK;
 
     /**

@@ -8,7 +8,8 @@ import org.bip324shaper.core.AuthenticationException;
  * under {@link FsChaCha20Poly1305}. Package-private because choosing nonces is exactly what callers must not do;
  * {@link FsChaCha20Poly1305} derives them from its message counter.
  *
- * <p>Both implementations are pure adapters over a library; they differ only in speed (see {@link AeadBackend}).
+ * <p>Both implementations give identical bytes and differ only in speed (see {@link AeadBackend}): one adapts
+ * BouncyCastle, the other the JCE, with small messages taken by {@link Rfc8439ChaCha20Poly1305}.
  */
 sealed interface ChaCha20Poly1305Aead permits BouncyCastleChaCha20Poly1305, JdkChaCha20Poly1305 {
     int KEY_LENGTH = 32;

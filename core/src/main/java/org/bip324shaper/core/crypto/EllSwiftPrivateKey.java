@@ -1,33 +1,26 @@
 package org.bip324shaper.core.crypto;
 
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Objects;
 
 import javax.security.auth.Destroyable;
 
+import org.bip324shaper.core.Hex;
 import org.bip324shaper.core.crypto.Secp256k1Field.Element;
-import org.bouncycastle.asn1.x9.X9ECParameters;
-import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.ec.CustomNamedCurves;
-import org.bouncycastle.math.ec.ECCurve;
-import org.bouncycastle.math.ec.ECFieldElement;
-import org.bouncycastle.math.ec.ECPoint;
-import org.bouncycastle.math.ec.ECPointMap;
-import org.bouncycastle.math.ec.WNafUtil;
-import org.bouncycastle.math.ec.endo.GLVEndomorphism;
 
 /**
  * An ephemeral secp256k1 secret key with its ElligatorSwift-encoded public key: one side of a BIP-324 key exchange
  * ({@code ellswift_create}, {@code ellswift_ecdh_xonly} and {@code v2_ecdh}).
  *
  * <p>The secret is held as bytes so that {@link #destroy()} can wipe it; it becomes a {@code BigInteger} only for the
- * length of the ECDH multiplication (BouncyCastle's GLV split takes no other form, and a {@code BigInteger} cannot be
- * wiped). Not safe for use concurrently with {@link #destroy()}.
+ * length of the ECDH's GLV split (BouncyCastle's {@code EndoUtil} takes no other form, and a {@code BigInteger} cannot
+ * be wiped). Not safe for use concurrently with {@link #destroy()}.
  *
- * <p>The scalar multiplications are fast but not constant-time. BIP-324 keys are ephemeral: each secret is multiplied
+ * <p>The scalar multiplications ({@link GeneratorMultiplier}, {@link XOnlyEcdh}) run on fixed-width limbs, with no
+ * precomputation at run time, so that the first handshake of a fresh JVM is cheap; they are not constant-time. BIP-324 keys are ephemeral: each secret is multiplied
  * once by G and once by the peer's point, which leaves a timing observer a single trace per secret. Do not reuse this
  * class for long-lived keys.
  */
@@ -35,13 +28,12 @@ public final class EllSwiftPrivateKey implements Destroyable {
     /** Length of a secret key. */
     public static final int SECRET_LENGTH = 32;
 
-    private static final X9ECParameters SECP256K1 = CustomNamedCurves.getByName("secp256k1");
-    private static final ECCurve CURVE = SECP256K1.getCurve();
     /** The group order n, big-endian, for range checks without {@code BigInteger}. */
-    private static final byte[] ORDER = toFixed32(SECP256K1.getN());
+    private static final byte[] ORDER = Hex.decode("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
 
-    /** SHA256(tag) || SHA256(tag) for tag "bip324_ellswift_xonly_ecdh", already absorbed; copied per use. */
-    private static final SHA256Digest SHARED_SECRET_HASH_PREFIX = taggedHashPrefix("bip324_ellswift_xonly_ecdh");
+    /** SHA256(tag) for the tagged hash with tag "bip324_ellswift_xonly_ecdh". */
+    private static final byte[] SHARED_SECRET_TAG_HASH = Hkdf.sha256().digest(
+            "bip324_ellswift_xonly_ecdh".getBytes(StandardCharsets.US_ASCII));
 
     private final byte[] secret;
     private final EllSwiftPublicKey publicKey;
@@ -102,7 +94,7 @@ public final class EllSwiftPrivateKey implements Destroyable {
     public byte[] xOnlyEcdh(EllSwiftPublicKey theirs) {
         Objects.requireNonNull(theirs, "theirs");
         checkNotDestroyed();
-        return XOnlyMultiplier.multiply(theirs.xElement(), secret).toBytes();
+        return XOnlyEcdh.multiply(theirs.xElement(), secret).toBytes();
     }
 
     /**
@@ -117,12 +109,12 @@ public final class EllSwiftPrivateKey implements Destroyable {
         (weAreInitiator ? theirs : publicKey).writeTo(message, n);
         System.arraycopy(xShared, 0, message, 2 * n, xShared.length);
         Arrays.fill(xShared, (byte) 0);
-        SHA256Digest digest = new SHA256Digest(SHARED_SECRET_HASH_PREFIX);
-        digest.update(message, 0, message.length);
+        MessageDigest digest = Hkdf.sha256();
+        digest.update(SHARED_SECRET_TAG_HASH);
+        digest.update(SHARED_SECRET_TAG_HASH);
+        digest.update(message);
         Arrays.fill(message, 2 * n, message.length, (byte) 0);
-        byte[] out = new byte[digest.getDigestSize()];
-        digest.doFinal(out, 0);
-        return out;
+        return digest.digest();
     }
 
     /** Wipes the secret; every later use of this key throws {@link IllegalStateException}. */
@@ -150,8 +142,7 @@ public final class EllSwiftPrivateKey implements Destroyable {
 
     /** X coordinate of secret * G. */
     private static Element publicX(byte[] secret) {
-        ECPoint p = GeneratorTable.INSTANCE.multiply(secret).normalize();
-        return Element.fromBytes(p.getAffineXCoord().getEncoded(), 0);
+        return GeneratorMultiplier.publicX(secret);
     }
 
     private static byte[] checkedCopy(byte[] secret32) {
@@ -173,178 +164,6 @@ public final class EllSwiftPrivateKey implements Destroyable {
     private void checkNotDestroyed() {
         if (destroyed) {
             throw new IllegalStateException("private key has been destroyed");
-        }
-    }
-
-    private static SHA256Digest taggedHashPrefix(String tag) {
-        byte[] tagBytes = tag.getBytes(StandardCharsets.US_ASCII);
-        SHA256Digest d = new SHA256Digest();
-        d.update(tagBytes, 0, tagBytes.length);
-        byte[] tagHash = new byte[32];
-        d.doFinal(tagHash, 0);
-        d.update(tagHash, 0, 32);
-        d.update(tagHash, 0, 32);
-        return d;
-    }
-
-    private static byte[] toFixed32(BigInteger v) {
-        byte[] raw = v.toByteArray(); // may carry a leading sign byte
-        byte[] out = new byte[32];
-        int len = Math.min(raw.length, 32);
-        System.arraycopy(raw, raw.length - len, out, 32 - len, len);
-        return out;
-    }
-
-    /**
-     * secret * G by signed fixed windows over a precomputed table: 37 additions of affine table points and no
-     * doublings, about three times faster than BouncyCastle's comb multiplier, for a table of 2368 points (about
-     * half a megabyte, built on first use).
-     *
-     * <p>Not constant-time: which entries are read, and whether a digit is zero, depend on the secret. That is
-     * acceptable for BIP-324's ephemeral keys, each multiplied by G once, but makes this unfit for long-term keys.
-     */
-    private static final class GeneratorTable {
-        static final GeneratorTable INSTANCE = new GeneratorTable(SECP256K1.getG());
-
-        private static final int WINDOW_BITS = 7;
-        private static final int HALF = 1 << (WINDOW_BITS - 1); // digits lie in -HALF..HALF-1
-        /** 37 windows of 7 bits cover 259 bits: enough for a 256-bit scalar plus the final recoding carry. */
-        private static final int WINDOWS = (256 + WINDOW_BITS) / WINDOW_BITS;
-
-        /** points[i][m - 1] = m * 2^(7i) * G, affine, for m in 1..HALF. */
-        private final ECPoint[][] points = new ECPoint[WINDOWS][HALF];
-
-        private GeneratorTable(ECPoint g) {
-            ECPoint[] all = new ECPoint[WINDOWS * HALF];
-            ECPoint base = g;
-            for (int i = 0; i < WINDOWS; i++) {
-                ECPoint multiple = base;
-                for (int m = 1; m <= HALF; m++) {
-                    all[i * HALF + m - 1] = multiple;
-                    multiple = multiple.add(base);
-                }
-                base = all[i * HALF + HALF - 1].twice().normalize(); // HALF * base * 2 = 2^7 * base
-            }
-            CURVE.normalizeAll(all); // one inversion for the whole table
-            for (int i = 0; i < WINDOWS; i++) {
-                System.arraycopy(all, i * HALF, points[i], 0, HALF);
-            }
-        }
-
-        /** secret * G, in Jacobian coordinates; the caller normalizes. */
-        ECPoint multiply(byte[] secret) {
-            int[] digits = signedDigits(secret);
-            try {
-                ECPoint acc = CURVE.getInfinity();
-                for (int i = 0; i < WINDOWS; i++) {
-                    int d = digits[i];
-                    if (d > 0) {
-                        acc = acc.add(points[i][d - 1]);
-                    } else if (d < 0) {
-                        acc = acc.add(points[i][-d - 1].negate());
-                    }
-                }
-                return acc;
-            } finally {
-                Arrays.fill(digits, 0);
-            }
-        }
-
-        /** The scalar (32 bytes, big-endian) as WINDOWS digits in -HALF..HALF-1, least significant first. */
-        private static int[] signedDigits(byte[] scalar) {
-            int[] digits = new int[WINDOWS];
-            int carry = 0;
-            for (int i = 0; i < WINDOWS; i++) {
-                int d = bits(scalar, i * WINDOW_BITS) + carry;
-                carry = d >= HALF ? 1 : 0;
-                digits[i] = d - (carry << WINDOW_BITS);
-            }
-            return digits; // the top window holds at most 4 scalar bits, so no carry is left over
-        }
-
-        /** WINDOW_BITS bits of the big-endian scalar starting at bit {@code from} (0 = least significant). */
-        private static int bits(byte[] scalar, int from) {
-            int value = 0;
-            for (int b = 0; b < WINDOW_BITS; b++) {
-                int bit = from + b;
-                if (bit < 256) {
-                    value |= ((scalar[31 - (bit >>> 3)] >>> (bit & 7)) & 1) << b;
-                }
-            }
-            return value;
-        }
-    }
-
-    /**
-     * X-only scalar multiplication without a square root: instead of lifting x to a point (x, y) on y^2 = x^3 + 7,
-     * which costs an exponentiation, use the point (x*g, g^2) with g = x^3 + 7. It lies on y^2 = x^3 + 7*g^3, which
-     * is isomorphic to secp256k1 by (x, y) -> (g*x, g*sqrt(g)*y), so x(k * P) = x(k * P') / g. BouncyCastle's point
-     * formulas for a = 0 never use b, so they compute on that curve unchanged; only its validating entry points
-     * (decodePoint, multiply) are avoided, hence the GLV + wNAF loop here rather than {@code ECPoint.multiply}.
-     *
-     * <p>Not constant-time, like BouncyCastle's own GLV multiplier; see {@link GeneratorTable} for why that is
-     * acceptable for ephemeral keys.
-     */
-    private static final class XOnlyMultiplier {
-        private static final GLVEndomorphism GLV = (GLVEndomorphism) CURVE.getEndomorphism();
-        /** wNAF width for the two ~128-bit halves: 8 precomputed odd multiples per half. */
-        private static final int WIDTH = 5;
-        private static final ECFieldElement SEVEN = CURVE.getB();
-
-        static Element multiply(Element x, byte[] secret) {
-            ECFieldElement bx = CURVE.fromBigInteger(new BigInteger(1, x.toBytes()));
-            ECFieldElement g = bx.square().multiply(bx).add(SEVEN);
-            ECPoint p = CURVE.createPoint(bx.multiply(g).toBigInteger(), g.square().toBigInteger());
-
-            BigInteger[] halves = GLV.decomposeScalar(new BigInteger(1, secret));
-            byte[] naf1 = WNafUtil.generateWindowNaf(WIDTH, halves[0].abs());
-            byte[] naf2 = WNafUtil.generateWindowNaf(WIDTH, halves[1].abs());
-            try {
-                ECPoint[] odd = oddMultiples(p);
-                ECPoint[] oddPhi = new ECPoint[odd.length];
-                ECPointMap phi = GLV.getPointMap();
-                for (int i = 0; i < odd.length; i++) {
-                    oddPhi[i] = phi.map(odd[i]);
-                }
-                boolean negate1 = halves[0].signum() < 0;
-                boolean negate2 = halves[1].signum() < 0;
-                ECPoint acc = CURVE.getInfinity();
-                for (int i = Math.max(naf1.length, naf2.length) - 1; i >= 0; i--) {
-                    acc = acc.twice();
-                    acc = addDigit(acc, odd, i < naf1.length ? naf1[i] : 0, negate1);
-                    acc = addDigit(acc, oddPhi, i < naf2.length ? naf2[i] : 0, negate2);
-                }
-                if (acc.isInfinity()) { // impossible: secret is in 1..n-1 and the group has prime order n
-                    throw new IllegalStateException("ECDH result is the point at infinity");
-                }
-                // x = X / (Z^2 * g): undo the Jacobian scaling and the isomorphism with one inversion
-                ECFieldElement z = acc.getZCoord(0);
-                ECFieldElement xAffine = acc.getRawXCoord().multiply(z.square().multiply(g).invert());
-                return Element.fromBytes(xAffine.getEncoded(), 0);
-            } finally {
-                Arrays.fill(naf1, (byte) 0);
-                Arrays.fill(naf2, (byte) 0);
-            }
-        }
-
-        /** P, 3P, 5P, ..., 15P, affine (one shared inversion) so that the main loop's additions are mixed. */
-        private static ECPoint[] oddMultiples(ECPoint p) {
-            ECPoint[] odd = new ECPoint[1 << (WIDTH - 2)];
-            ECPoint twice = p.twice();
-            odd[0] = p;
-            for (int i = 1; i < odd.length; i++) {
-                odd[i] = odd[i - 1].add(twice);
-            }
-            CURVE.normalizeAll(odd);
-            return odd;
-        }
-
-        private static ECPoint addDigit(ECPoint acc, ECPoint[] odd, int digit, boolean negateAll) {
-            if (digit == 0) {
-                return acc;
-            }
-            ECPoint q = odd[(Math.abs(digit) - 1) >>> 1];
-            return acc.add((digit < 0) != negateAll ? q.negate() : q);
         }
     }
 }

@@ -71,7 +71,8 @@ public final class ElligatorSwift {
         if (!x.isValidX()) {
             throw new IllegalArgumentException("x is not the X coordinate of a point on secp256k1");
         }
-        return inverse(x, u, caseIndex).map(Element::toBytes);
+        Optional<Element> t = inverse(x, u, caseIndex);
+        return t.isPresent() ? Optional.of(t.get().toBytes()) : Optional.empty();
     }
 
     /**
@@ -182,13 +183,13 @@ public final class ElligatorSwift {
             if (!radicand.isSquare()) {
                 return Optional.empty(); // the cheap test first: the root costs an exponentiation
             }
-            Element r = radicand.sqrt().orElseThrow(() -> new AssertionError("radicand was tested to be a square"));
+            Element r = rootOfSquare(radicand);
             if ((caseIndex & 1) == 1 && r.isZero()) {
                 return Optional.empty();
             }
             v = r.multiply(s.invert()).subtract(u).half();
         }
-        Element w = s.sqrt().orElseThrow(() -> new AssertionError("s was tested to be a square"));
+        Element w = rootOfSquare(s);
         switch (caseIndex & 5) {
             case 0:
                 return Optional.of(w.multiply(u.multiply(ONE_MINUS_C_HALF).add(v)).negate());
@@ -199,6 +200,18 @@ public final class ElligatorSwift {
             default: // 5
                 return Optional.of(w.multiply(u.multiply(ONE_PLUS_C_HALF).add(v)).negate());
         }
+    }
+
+    /**
+     * The root of a value already tested to be a square. (No lambda: the first lambda of a JVM costs milliseconds of
+     * bootstrap, and this runs in the first handshake.)
+     */
+    private static Element rootOfSquare(Element square) {
+        Optional<Element> root = square.sqrt();
+        if (root.isEmpty()) {
+            throw new AssertionError("the value was tested to be a square");
+        }
+        return root.get();
     }
 
     /** Whether the 32 bytes at the start of {@code raw} were already below p, i.e. reading them did not reduce. */

@@ -17,8 +17,13 @@ import org.bouncycastle.math.raw.Nat256;
  */
 final class Secp256k1Field {
     /** p, as little-endian 32-bit limbs. */
-    private static final int[] P = {
+    static final int[] P = {
         0xFFFFFC2F, 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF
+    };
+
+    /** The X coordinate of the generator G, as little-endian 32-bit limbs. */
+    static final int[] GENERATOR_X = {
+        0x16F81798, 0x59F2815B, 0x2DCE28D9, 0x029BFCDB, 0xCE870B07, 0x55A06295, 0xF9DCBBAC, 0x79BE667E
     };
 
     private Secp256k1Field() {
@@ -122,6 +127,14 @@ final class Secp256k1Field {
             this.limbs = limbs;
         }
 
+        /** The element with these canonical (below p) little-endian limbs, copied. */
+        static Element fromLimbs(int[] limbs8) {
+            if (limbs8.length != 8 || Nat256.gte(limbs8, P)) {
+                throw new IllegalArgumentException("not a canonical field element");
+            }
+            return new Element(limbs8.clone());
+        }
+
         /** A small non-negative constant. */
         static Element small(int value) {
             if (value < 0) {
@@ -161,6 +174,11 @@ final class Secp256k1Field {
                 b[i] = (byte) Integer.parseInt(hex64.substring(2 * i, 2 * i + 2), 16);
             }
             return fromBytes(b, 0);
+        }
+
+        /** Copies the eight little-endian limbs into {@code dst}. */
+        void copyLimbs(int[] dst) {
+            System.arraycopy(limbs, 0, dst, 0, 8);
         }
 
         /** This element as 32 big-endian bytes. */
