@@ -14,6 +14,8 @@ import org.bip324shaper.agent.bridge.PeerDialer;
 import org.bip324shaper.agent.bridge.UpstreamConnector;
 import org.bip324shaper.agent.config.AgentConfig;
 import org.bip324shaper.agent.log.AgentLog;
+import org.bip324shaper.agent.v2.EphemeralKeyPool;
+import org.bip324shaper.agent.v2.HandshakeWarmUp;
 import org.bip324shaper.agent.v2.V2UpstreamConnector;
 
 /**
@@ -23,14 +25,36 @@ import org.bip324shaper.agent.v2.V2UpstreamConnector;
 public final class AgentInstaller {
 
     static final Duration PEER_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * The key pool starts filling this long after premain, off the JVM's own start-up (a wallet spends longer
+     * than this before its first connect; one that connects earlier ends the wait).
+     */
+    static final Duration KEY_POOL_DELAY = Duration.ofMillis(300);
 
     private AgentInstaller() {
     }
 
-    /** Installs the interception; throws if that fails (the caller fails open). */
+    /**
+     * Installs the interception; throws if that fails (the caller fails open). Only what a connect needs to be
+     * caught runs here: the hook itself, with the bridge, the policy and the JDK socket internals behind it, is
+     * built on the first connect ({@link DeferredHook}), so a JVM that never connects pays for none of it.
+     */
     public static void install(AgentConfig config, Instrumentation instrumentation, AgentLog log)
             throws UnmodifiableClassException {
         openJavaBase(instrumentation);
+        EphemeralKeyPool keys = new EphemeralKeyPool(EphemeralKeyPool.DEFAULT_CAPACITY);
+        if (!ConnectDispatcher.install(new DeferredHook(config, log, keys))) {
+            log.warn("agent already active in this JVM; this copy does nothing");
+            return;
+        }
+        ConnectWeaver.install(instrumentation, log);
+        keys.start(KEY_POOL_DELAY, new HandshakeWarmUp());
+        log.info("agent active: " + config.toAgentArgs() + " upstream=" + (config.requireV2() ? "v2-only"
+                : "v2 (v1 fallback after " + V2UpstreamConnector.DEFAULT_V2_TIMEOUT.toMillis() + " ms)"));
+    }
+
+    /** The hook with everything behind it; runs on the first connect. */
+    static RedirectingConnectHook buildHook(AgentConfig config, AgentLog log, EphemeralKeyPool keys) {
         Optional<JdkSocketInternals> socketInternals;
         try {
             socketInternals = Optional.of(JdkSocketInternals.load());
@@ -38,28 +62,19 @@ public final class AgentInstaller {
             log.warn("java.net.Socket connects will not be intercepted (cannot see its proxy settings): " + e);
             socketInternals = Optional.empty();
         }
-        Bridge bridge = new Bridge(upstreamFor(config, log), new BypassingDialer(PEER_CONNECT_TIMEOUT), log);
-        // an anonymous class, not a method reference: no lambda bootstrap while the wallet waits to start
+        Bridge bridge = new Bridge(upstreamFor(config, log, keys), new BypassingDialer(PEER_CONNECT_TIMEOUT), log);
         Predicate<InetSocketAddress> isBridge = new Predicate<>() {
             @Override
             public boolean test(InetSocketAddress address) {
                 return bridge.isBridgeAddress(address);
             }
         };
-        RedirectingConnectHook hook = new RedirectingConnectHook(RedirectPolicy.of(config, isBridge), bridge,
-                socketInternals, log);
-        if (!ConnectDispatcher.install(hook)) {
-            log.warn("agent already active in this JVM; this copy does nothing");
-            return;
-        }
-        Interception.install(instrumentation, log);
-        log.info("agent active: " + config.toAgentArgs() + " upstream=" + (config.requireV2() ? "v2-only"
-                : "v2 (v1 fallback after " + V2UpstreamConnector.DEFAULT_V2_TIMEOUT.toMillis() + " ms)"));
+        return new RedirectingConnectHook(RedirectPolicy.of(config, isBridge), bridge, socketInternals, log);
     }
 
     /** The BIP-324 upstream, falling back to v1 for peers without it unless {@code require-v2=true}. */
-    private static UpstreamConnector upstreamFor(AgentConfig config, AgentLog log) {
-        return new V2UpstreamConnector(config, log);
+    private static UpstreamConnector upstreamFor(AgentConfig config, AgentLog log, EphemeralKeyPool keys) {
+        return new V2UpstreamConnector(config, log, keys);
     }
 
     /**

@@ -6,11 +6,14 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.Network;
+import org.bip324shaper.core.crypto.EllSwiftPrivateKey;
 import org.bip324shaper.core.trace.TraceRecorder;
 import org.bip324shaper.core.handshake.Role;
 import org.bip324shaper.core.shaping.TrafficConfig;
+import org.bip324shaper.driver.ConnectionOptions;
 import org.bip324shaper.driver.ShapedProtocol;
 
 /**
@@ -67,6 +70,15 @@ public final class V2HandshakeAttempt {
     /** As {@link #attempt(Socket, Network, TrafficConfig, Duration)}, recording the connection's shape. */
     public static Outcome attempt(Socket socket, Network network, TrafficConfig config, Duration timeout,
                                   TraceRecorder recorder) throws IOException {
+        return attempt(socket, network, config, timeout, recorder, null);
+    }
+
+    /**
+     * As {@link #attempt(Socket, Network, TrafficConfig, Duration, TraceRecorder)}, taking our ephemeral key from
+     * {@code keys} (null: generated here, on the connect path).
+     */
+    public static Outcome attempt(Socket socket, Network network, TrafficConfig config, Duration timeout,
+                                  TraceRecorder recorder, Supplier<EllSwiftPrivateKey> keys) throws IOException {
         DeadlineInputStream input;
         try {
             socket.setTcpNoDelay(true); // the engine decides where writes end; Nagle would only delay them
@@ -79,8 +91,12 @@ public final class V2HandshakeAttempt {
         ShapedProtocol protocol;
         try {
             // closes the socket (through input.close()) if the handshake fails
-            protocol = ShapedProtocol.over(input, socket.getOutputStream(),
-                    ShapedProtocol.options(Role.INITIATOR, network).config(config).recorder(recorder));
+            ConnectionOptions options = ShapedProtocol.options(Role.INITIATOR, network).config(config)
+                    .recorder(recorder);
+            if (keys != null) {
+                options.keys(keys);
+            }
+            protocol = ShapedProtocol.over(input, socket.getOutputStream(), options);
         } catch (IOException | RuntimeException e) {
             socket.close();
             if (e instanceof IOException io && !(e instanceof Bip324Exception)

@@ -6,6 +6,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.bip324shaper.agent.bridge.PeerDialer;
 import org.bip324shaper.agent.bridge.UpstreamConnector;
 import org.bip324shaper.agent.bridge.UpstreamRequest;
@@ -17,6 +18,7 @@ import org.bip324shaper.core.trace.TraceRecorder;
 import org.bip324shaper.agent.log.AgentLog;
 import org.bip324shaper.agent.log.LogFormat;
 import org.bip324shaper.core.Network;
+import org.bip324shaper.core.crypto.EllSwiftPrivateKey;
 import org.bip324shaper.core.shaping.TrafficConfig;
 
 /**
@@ -44,6 +46,8 @@ public final class V2UpstreamConnector implements UpstreamConnector {
     private final Duration v2Timeout;
     private final V1OnlyPeers v1OnlyPeers;
     private final AgentLog log;
+    /** Where handshakes take their ephemeral keys; null: each generates its own. */
+    private final Supplier<EllSwiftPrivateKey> keys;
     /** Built on first use, not in premain: it loads the shaping classes. */
     private volatile TrafficConfig trafficConfig;
 
@@ -51,7 +55,18 @@ public final class V2UpstreamConnector implements UpstreamConnector {
         this(config, DEFAULT_V2_TIMEOUT, new V1OnlyPeers(), log);
     }
 
+    /** With our ephemeral keys from {@code keys} (a pool filled ahead of time), not generated per connect. */
+    public V2UpstreamConnector(AgentConfig config, AgentLog log, Supplier<EllSwiftPrivateKey> keys) {
+        this(config, DEFAULT_V2_TIMEOUT, new V1OnlyPeers(), log, Objects.requireNonNull(keys, "keys"));
+    }
+
     public V2UpstreamConnector(AgentConfig config, Duration v2Timeout, V1OnlyPeers v1OnlyPeers, AgentLog log) {
+        this(config, v2Timeout, v1OnlyPeers, log, null);
+    }
+
+    private V2UpstreamConnector(AgentConfig config, Duration v2Timeout, V1OnlyPeers v1OnlyPeers, AgentLog log,
+                                Supplier<EllSwiftPrivateKey> keys) {
+        this.keys = keys;
         this.config = Objects.requireNonNull(config, "config");
         this.v2Timeout = Objects.requireNonNull(v2Timeout, "v2Timeout");
         if (v2Timeout.isNegative() || v2Timeout.isZero()) {
@@ -90,7 +105,7 @@ public final class V2UpstreamConnector implements UpstreamConnector {
         TraceRecorder recorder = openTrace(request);
         V2HandshakeAttempt.Outcome outcome;
         try {
-            outcome = V2HandshakeAttempt.attempt(socket, network, trafficConfig(), v2Timeout, recorder);
+            outcome = V2HandshakeAttempt.attempt(socket, network, trafficConfig(), v2Timeout, recorder, keys);
         } catch (SocketTimeoutException e) {
             recorder.close();
             throw new IOException("v2 handshake: the peer sent its key but did not finish within "

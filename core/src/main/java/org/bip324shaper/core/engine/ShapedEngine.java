@@ -12,6 +12,7 @@ import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.HandshakeStateException;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.V1PeerException;
+import org.bip324shaper.core.crypto.EllSwiftPrivateKey;
 import org.bip324shaper.core.handshake.Handshake;
 import org.bip324shaper.core.handshake.HandshakeSummary;
 import org.bip324shaper.core.handshake.Role;
@@ -79,12 +80,15 @@ public final class ShapedEngine {
         this.shaper = new TrafficShaper(b.config, b.clock, b.shapingRandom);
         this.stats = new TrafficStats(b.clock);
         HandshakeShape shape = shaper.handshake();
-        this.handshake = Handshake.builder(role, network)
+        Handshake.Builder handshakeBuilder = Handshake.builder(role, network)
                 .garbageLength(shape.garbageLength())
                 .decoysBeforeVersion(shape.decoyLengthsBeforeVersion())
                 .maxContentsLength(b.maxContentsLength)
-                .random(b.keyRandom)
-                .build();
+                .random(b.keyRandom);
+        if (b.privateKey != null) {
+            handshakeBuilder.privateKey(b.privateKey);
+        }
+        this.handshake = handshakeBuilder.build();
         synchronized (outLock) {
             takeHandshakeOutbound();
         }
@@ -475,6 +479,7 @@ public final class ShapedEngine {
         private SecureRandom keyRandom;
         private TraceRecorder recorder = TraceRecorder.NONE;
         private int maxContentsLength = PacketDecoder.DEFAULT_MAX_CONTENTS;
+        private EllSwiftPrivateKey privateKey;
 
         private Builder(Role role, Network network) {
             this.role = Objects.requireNonNull(role, "role");
@@ -505,6 +510,15 @@ public final class ShapedEngine {
 
         public Builder recorder(TraceRecorder recorder) {
             this.recorder = Objects.requireNonNull(recorder, "recorder");
+            return this;
+        }
+
+        /**
+         * Our ephemeral key, generated ahead of time (default: one generated in the constructor). It must be
+         * fresh and is used for this engine only; the handshake destroys it when done.
+         */
+        public Builder privateKey(EllSwiftPrivateKey key) {
+            this.privateKey = Objects.requireNonNull(key, "key");
             return this;
         }
 
