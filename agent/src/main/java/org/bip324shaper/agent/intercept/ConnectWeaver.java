@@ -32,7 +32,8 @@ import org.bip324shaper.agent.log.AgentLog;
  * The only new stack map frame is the handler's, which names {@code this} alone.
  *
  * <p>Registered before the already-loaded targets are looked up, so a target loaded in between is still woven
- * (at load time).
+ * (at load time). In most JVMs neither target is loaded yet in premain; the weaving, and the activation of the
+ * agent before it, happen when the program first loads one.
  */
 final class ConnectWeaver implements ClassFileTransformer {
 
@@ -44,15 +45,21 @@ final class ConnectWeaver implements ClassFileTransformer {
     /** Most the woven code adds to the operand stack above what the method itself uses. */
     private static final int EXTRA_STACK = 4;
 
+    private final AgentInstaller installer;
     private final AgentLog log;
 
-    private ConnectWeaver(AgentLog log) {
+    private ConnectWeaver(AgentInstaller installer, AgentLog log) {
+        this.installer = installer;
         this.log = log;
     }
 
-    /** Registers the weaver and retransforms the targets that are already loaded. */
-    static void install(Instrumentation instrumentation, AgentLog log) throws UnmodifiableClassException {
-        instrumentation.addTransformer(new ConnectWeaver(log), true);
+    /**
+     * Registers the weaver and retransforms the targets that are already loaded. Before weaving the first class
+     * it has {@code installer} ready what the woven code calls, and weaves nothing if that fails.
+     */
+    static void install(Instrumentation instrumentation, AgentInstaller installer, AgentLog log)
+            throws UnmodifiableClassException {
+        instrumentation.addTransformer(new ConnectWeaver(installer, log), true);
         List<Class<?>> loaded = new ArrayList<>(2);
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
             if (type.getClassLoader() == null && isTarget(type.getName().replace('.', '/'))) {
@@ -72,6 +79,9 @@ final class ConnectWeaver implements ClassFileTransformer {
     public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> redefined,
                             ProtectionDomain domain, byte[] classFile) {
         if (loader != null || internalName == null || !isTarget(internalName)) {
+            return null;
+        }
+        if (!installer.activate()) {
             return null;
         }
         String name = internalName.replace('/', '.');

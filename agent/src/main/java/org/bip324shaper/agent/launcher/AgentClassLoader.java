@@ -20,6 +20,8 @@ final class AgentClassLoader extends ClassLoader {
 
     static final String PREFIX = "inst/";
     static final String CLASS_SUFFIX = ".classdata";
+    /** Defined in the boot loader by the agent, from this jar's class files; never a copy of our own. */
+    private static final String BOOTSTRAP_PACKAGE = "org.bip324shaper.agent.bootstrap.";
 
     static {
         registerAsParallelCapable();
@@ -43,6 +45,9 @@ final class AgentClassLoader extends ClassLoader {
 
     @Override
     protected Class<?> findClass(String name) throws ClassNotFoundException {
+        if (name.startsWith(BOOTSTRAP_PACKAGE)) {
+            throw new ClassNotFoundException(name + " is served by the boot loader once the agent has put it there");
+        }
         JarEntry entry = jar.getJarEntry(entryName(name.replace('.', '/') + ".class"));
         if (entry == null) {
             throw new ClassNotFoundException(name);

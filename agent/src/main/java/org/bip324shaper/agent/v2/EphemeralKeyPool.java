@@ -65,9 +65,9 @@ public final class EphemeralKeyPool implements Supplier<EllSwiftPrivateKey> {
     public EllSwiftPrivateKey get() {
         synchronized (this) {
             demanded = true;
+            notifyAll(); // the filler ends its start delay, or replaces the key taken
             EllSwiftPrivateKey key = keys.pollFirst();
             if (key != null) {
-                notifyAll(); // the filler replaces it
                 return key;
             }
             generatedInline++;

@@ -45,12 +45,16 @@ public final class WalletBench {
         CONFIGS.put("agent-default", "");
     }
 
+    /** With {@code --profile DIR}: each wallet JVM records a JFR profile there, named by node, config, round. */
+    private static Path profileDir;
+
     private WalletBench() {
     }
 
     public static void main(String[] args) throws Exception {
         int blocks = 3_100;
         int rounds = 3;
+        profileDir = null;
         Optional<Path> bitcoind = Bitcoind.fromEnvironment();
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         for (int i = 0; i < args.length; i++) {
@@ -59,8 +63,9 @@ public final class WalletBench {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--bitcoind" -> bitcoind = Optional.of(Path.of(args[++i]));
                 case "--java" -> java = Path.of(args[++i]);
+                case "--profile" -> profileDir = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (--blocks N --rounds N --bitcoind PATH --java PATH)");
+                        + " (--blocks N --rounds N --bitcoind PATH --java PATH --profile DIR)");
             }
         }
         System.out.printf(Locale.ROOT, "wallet bench: %d blocks, %d rounds, java %s%n", blocks, rounds, java);
@@ -85,7 +90,8 @@ public final class WalletBench {
         Map<String, List<double[]>> results = new LinkedHashMap<>();
         for (int round = 0; round < rounds; round++) {
             for (Map.Entry<String, String> config : CONFIGS.entrySet()) {
-                double[] result = runWallet(java, node, config.getValue(), blocks);
+                String label = name + "-" + config.getKey() + "-" + (round + 1);
+                double[] result = runWallet(java, node, config.getValue(), blocks, label);
                 results.computeIfAbsent(config.getKey(), k -> new ArrayList<>()).add(result);
                 System.out.printf(Locale.ROOT, "  round %d %-13s start %5.0f ms  connected %7.1f ms  synced %6.0f ms%n",
                         round + 1, config.getKey(), result[0], result[1], result[2]);
@@ -100,10 +106,14 @@ public final class WalletBench {
     }
 
     /** One cold wallet JVM: {START ms, CONNECTED ms, SYNCED ms}. */
-    private static double[] runWallet(Path java, RegtestBackend node, String agentOptions, int height)
+    private static double[] runWallet(Path java, RegtestBackend node, String agentOptions, int height, String label)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
+        if (profileDir != null) {
+            command.add("-XX:StartFlightRecording=settings=profile,filename="
+                    + profileDir.resolve(label + ".jfr").toAbsolutePath());
+        }
         if (agentOptions != null) {
             String options = "loopback=true,ports=" + node.p2pPort() + (agentOptions.isEmpty() ? "" : "," + agentOptions);
             command.add("-javaagent:" + WalletJvm.agentJar() + "=" + options);
