@@ -9,21 +9,24 @@
 #   packet cipher    PacketCipherBenchmark (JMH, JDK 25) vs OpenSSL's chacha20-poly1305 (openssl speed -evp)
 #   bridge RTT       64-byte ping/pong through the agent's bridge vs straight to the node (BridgeLoopbackBenchmark)
 #
-# Usage: bench/bench.sh [--quick] [--blocks N]
+# Usage: bench/bench.sh [--quick] [--blocks N] [--table-only]
 #   env BITCOIND=/path/to/bitcoind   also run the wallet rows against bitcoind
 #   env JAVA25=/path/to/java         the JDK 25 of the cipher rows (default Temurin 25; skipped if absent)
-# Builds with Maven (offline) first; needs openssl and /usr/bin/time. Takes ~10 min (--quick: ~4 min).
+# Builds with Maven (offline) first; needs openssl and /usr/bin/time. Takes ~15 min (--quick: ~5 min) on the 2-core
+# VM. The raw outputs stay in bench/target/bench-run; --table-only prints the table from them again.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 quick=0
 blocks=3100
+table_only=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) quick=1 ;;
         --blocks) blocks=$2; shift ;;
-        *) echo "usage: bench/bench.sh [--quick] [--blocks N]" >&2; exit 64 ;;
+        --table-only) table_only=1 ;;
+        *) echo "usage: bench/bench.sh [--quick] [--blocks N] [--table-only]" >&2; exit 64 ;;
     esac
     shift
 done
@@ -33,8 +36,10 @@ if [ "$quick" = 1 ]; then
 else
     startup_runs=15; wallet_rounds=3; jmh="-f 1 -wi 3 -i 5 -w 1 -r 1"; ssl_seconds=3; bridge="15 20000"
 fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+work=$root/bench/target/bench-run
+if [ "$table_only" = 0 ]; then
+rm -rf "$work"
+mkdir -p "$work"
 
 echo "== build"
 mvn -B -q -o -pl agent,bench,it-tests -am package -DskipTests dependency:build-classpath \
@@ -43,22 +48,17 @@ mvn -B -q -o -pl agent,bench,it-tests -am package -DskipTests dependency:build-c
 
 echo "== start-up (agent/startup-bench.sh $startup_runs)"
 agent/startup-bench.sh "$startup_runs" | tee "$work/startup"
-startup_plain=$(awk '/^without agent/ { print $3 }' "$work/startup")
-startup_agent=$(awk '/^with agent/ { print $3 }' "$work/startup")
-startup_plain_cpu=$(awk '/^without agent/ { print $4 }' "$work/startup")
-startup_agent_cpu=$(awk '/^with agent/ { print $4 }' "$work/startup")
 
 echo "== wallet: first connection and sync ($blocks blocks, $wallet_rounds rounds)"
 wallet_cp="it-tests/target/test-classes:it-tests/target/classes:$(cat it-tests/target/bench-classpath.txt)"
 java -cp "$wallet_cp" -Dbip324.agent.jar="$root/agent/target/bip324-agent.jar" \
     org.bip324shaper.it.bench.WalletBench --blocks "$blocks" --rounds "$wallet_rounds" | tee "$work/wallet"
 
-cipher=0
 if [ -x "$java25" ]; then
-    cipher=1
     echo "== packet cipher, $("$java25" -version 2>&1 | head -1), vs $(openssl version | cut -d' ' -f1-2)"
     # shellcheck disable=SC2086
-    java -jar bench/target/benchmarks.jar PacketCipherBenchmark -jvm "$java25" -p size=256,1048576 $jmh \
+    # other JMH runs on a shared machine hold /tmp/jmh.lock; they only add noise, not errors
+    java -Djmh.ignoreLock=true -jar bench/target/benchmarks.jar PacketCipherBenchmark -jvm "$java25" -p size=256,1048576 $jmh \
         -rf csv -rff "$work/cipher.csv" > "$work/jmh.log" 2>&1 || { tail -30 "$work/jmh.log"; exit 1; }
     grep -E '^PacketCipher|^Benchmark' "$work/jmh.log" | tail -n +1 || true
     for n in 256 1048576; do
@@ -77,6 +77,14 @@ echo "== bridge round trip (BridgeLoopbackBenchmark $bridge)"
 # shellcheck disable=SC2086
 java -cp bench/target/benchmarks.jar org.bip324shaper.bench.agent.BridgeLoopbackBenchmark $bridge 2>/dev/null |
     tee "$work/bridge"
+fi
+
+startup_plain=$(awk '/^without agent/ { print $3 }' "$work/startup")
+startup_agent=$(awk '/^with agent/ { print $3 }' "$work/startup")
+startup_plain_cpu=$(awk '/^without agent/ { print $4 }' "$work/startup")
+startup_agent_cpu=$(awk '/^with agent/ { print $4 }' "$work/startup")
+cipher=0
+[ -s "$work/cipher.csv" ] && cipher=1
 
 # --- the table -------------------------------------------------------------------------------------------------
 jmh_mbs() { # op size -> best contentBytes MB/s over the backends, and the backend
