@@ -64,8 +64,9 @@ if [ -x "$java25" ]; then
     for n in 256 1048576; do
         for op in enc dec; do
             flag=""; [ "$op" = dec ] && flag="-decrypt"
-            # -mr prints bytes/s on the +F line; the evp loop has no per-message init (see openssl-speed.sh)
-            openssl speed -mr $flag -seconds "$ssl_seconds" -evp chacha20-poly1305 -bytes "$n" 2>/dev/null |
+            # -mr prints bytes/s on the +F line; the evp loop has no per-message init (see openssl-speed.sh);
+            # -elapsed: wall-clock time, as JMH measures (the default, CPU time, hides a loaded machine)
+            openssl speed -elapsed -mr $flag -seconds "$ssl_seconds" -evp chacha20-poly1305 -bytes "$n" 2>/dev/null |
                 awk -F: -v n="$n" -v op="$op" '/^\+F:/ { printf "%s %s %.1f\n", op, n, $4 / 1e6 }'
         done
     done | tee "$work/openssl"
@@ -89,6 +90,7 @@ cipher=0
 # --- the table -------------------------------------------------------------------------------------------------
 jmh_mbs() { # op size -> best contentBytes MB/s over the backends, and the backend
     awk -F, -v op="$1" -v size="$2" '
+        { sub(/\r$/, "") } # JMH writes CRLF
         $1 ~ ("\\." op ":contentBytes\"$") && $NF == size { gsub(/"/, "", $8); if ($5 > best) { best = $5; b = $8 } }
         END { if (best) printf "%.1f %s\n", best, b }' "$work/cipher.csv"
 }
@@ -128,7 +130,7 @@ if [ "$cipher" = 1 ]; then
             ">= ${4}x" "$(verdict "$ratio" ">=" "$4")"
     done
 fi
-awk '/^bridge shaping:/ { s = $3 } /^direct-v1/ { d[s] = $6 } /^bridge-v2/ { b[s] = $6 }
+awk '/^bridge shaping:/ { s = $3 } $1 == "direct-v1" { d[s] = $6 } $1 == "bridge-v2" && $2 != "vs" { b[s] = $6 }
      END { for (k in b) printf "%s %s %s\n", k, b[k], d[k] }' "$work/bridge" | sort |
 while read -r shaping bridged direct; do
     added=$(awk -v a="$bridged" -v b="$direct" 'BEGIN { printf "%.1f", a - b }')

@@ -5,7 +5,9 @@ import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
@@ -31,9 +33,8 @@ import org.bip324shaper.agent.log.AgentLog;
  * </pre>
  * The only new stack map frame is the handler's, which names {@code this} alone.
  *
- * <p>Registered before the already-loaded targets are looked up, so a target loaded in between is still woven
- * (at load time). In most JVMs neither target is loaded yet in premain; the weaving, and the activation of the
- * agent before it, happen when the program first loads one.
+ * <p>In most JVMs neither target is loaded yet in premain; the weaving, and the activation of the agent before
+ * it, happen when the program first loads one.
  */
 final class ConnectWeaver implements ClassFileTransformer {
 
@@ -47,28 +48,57 @@ final class ConnectWeaver implements ClassFileTransformer {
 
     private final AgentInstaller installer;
     private final AgentLog log;
+    /** Set for the load-time weaver: removed from here once it has woven every target it waits for. */
+    private final Instrumentation removeWhenDone;
+    /** Guarded by this: the targets this weaver still waits for (load-time weaver only). */
+    private final Set<String> awaited = new HashSet<>(Set.of(SOCKET_CHANNEL_IMPL, SOCKET));
 
-    private ConnectWeaver(AgentInstaller installer, AgentLog log) {
+    private ConnectWeaver(AgentInstaller installer, AgentLog log, Instrumentation removeWhenDone) {
         this.installer = installer;
         this.log = log;
+        this.removeWhenDone = removeWhenDone;
     }
 
     /**
-     * Registers the weaver and retransforms the targets that are already loaded. Before weaving the first class
-     * it has {@code installer} ready what the woven code calls, and weaves nothing if that fails.
+     * Weaves the targets: those not loaded yet when they load, those already loaded by retransformation. Before
+     * weaving the first class it has {@code installer} ready what the woven code calls, and weaves nothing if
+     * that fails.
+     *
+     * <p>The load-time weaver is registered without retransformation and removes itself once both targets are
+     * woven, so the JVM stops calling it for every class the program loads; the JVM keeps re-applying its output
+     * should anything retransform a target later. Only targets loaded before premain (dynamic attach, another
+     * agent) need a retransforming weaver, which stays registered.
      */
     static void install(Instrumentation instrumentation, AgentInstaller installer, AgentLog log)
             throws UnmodifiableClassException {
-        instrumentation.addTransformer(new ConnectWeaver(installer, log), true);
-        List<Class<?>> loaded = new ArrayList<>(2);
+        ConnectWeaver loadTime = new ConnectWeaver(installer, log, instrumentation);
+        instrumentation.addTransformer(loadTime, false);
+        // registered first, then looked up: a target loaded in between is woven at load time, not missed
+        List<Class<?>> missed = new ArrayList<>(2);
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-            if (type.getClassLoader() == null && isTarget(type.getName().replace('.', '/'))) {
-                loaded.add(type);
+            String internalName = type.getName().replace('.', '/');
+            if (type.getClassLoader() == null && isTarget(internalName) && loadTime.stopAwaiting(internalName)) {
+                missed.add(type);
             }
         }
-        if (!loaded.isEmpty()) {
-            instrumentation.retransformClasses(loaded.toArray(new Class<?>[0]));
+        if (!missed.isEmpty()) {
+            instrumentation.addTransformer(new ConnectWeaver(installer, log, null), true);
+            instrumentation.retransformClasses(missed.toArray(new Class<?>[0]));
         }
+    }
+
+    /** True if the target was still awaited, i.e. this weaver has not woven it (it loaded before premain). */
+    private boolean stopAwaiting(String internalName) {
+        boolean wasAwaited;
+        boolean done;
+        synchronized (this) {
+            wasAwaited = awaited.remove(internalName);
+            done = awaited.isEmpty();
+        }
+        if (done && removeWhenDone != null) {
+            removeWhenDone.removeTransformer(this);
+        }
+        return wasAwaited;
     }
 
     private static boolean isTarget(String internalName) {
@@ -81,17 +111,21 @@ final class ConnectWeaver implements ClassFileTransformer {
         if (loader != null || internalName == null || !isTarget(internalName)) {
             return null;
         }
-        if (!installer.activate()) {
-            return null;
-        }
         String name = internalName.replace('/', '.');
         try {
+            if (!installer.activate()) {
+                return null;
+            }
             byte[] woven = weave(internalName, classFile);
             log.debug("instrumented " + name);
             return woven;
         } catch (Throwable t) {
             log.warn("could not instrument " + name + "; its connects stay direct: " + t);
             return null;
+        } finally {
+            if (removeWhenDone != null) {
+                stopAwaiting(internalName);
+            }
         }
     }
 

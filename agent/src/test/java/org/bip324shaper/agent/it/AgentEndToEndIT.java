@@ -183,6 +183,28 @@ class AgentEndToEndIT {
 
     @ParameterizedTest
     @MethodSource("javas")
+    void retransformsSocketClassesLoadedBeforeTheAgent(Path java, @TempDir Path tmp) throws Exception {
+        Path helper = tmp.resolve("preload-sockets-agent.jar");
+        writeAgentJar(helper, PreloadSocketsAgent.class);
+        ChildResult child = runChild(java, List.of("-javaagent:" + helper),
+                "loopback=true,ports=" + selected.port() + ",log=debug");
+
+        assertEquals(0, child.exitCode, child.describe());
+        assertTrue(child.stderr.contains("instrumented java.net.Socket"), child.describe());
+        assertTrue(child.stderr.contains("instrumented sun.nio.ch.SocketChannelImpl"), child.describe());
+        String peer = "127.0.0.1:" + selected.port();
+        for (String name : REDIRECTED_CASES) {
+            CaseResult result = child.cases.get(name);
+            assertTrue(result != null, name + " did not run\n" + child.describe());
+            assertEquals("ok", result.echo, child.describe());
+            assertEquals(peer, result.remote, name + " getRemote*Address() must be the real peer");
+            assertFalse(selected.clientPorts.contains(result.localPort),
+                    name + " reached the server directly, not through the bridge\n" + child.describe());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("javas")
     void failsOpenWhenTheAgentCannotStart(Path java, @TempDir Path tmp) throws Exception {
         // a helper agent puts a foreign class under the dispatcher's name into the boot loader first: premain
         // must give up with one error line and leave every connection alone
