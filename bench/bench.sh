@@ -110,6 +110,9 @@ while read -r _ kind node a b c d; do
         row "first v2 connection, cold JVM ($node)" "v2 $b ms" "v1 $a ms" \
             "$(awk -v a="$b" -v b="$a" 'BEGIN { printf "%+.0f ms", a - b }')" "<= +50 ms" \
             "$(verdict "$(awk -v a="$b" -v b="$a" 'BEGIN { print a - b }')" "<=" 50)"
+    elif [ "$kind" = sync-cpu ]; then
+        row "  its CPU time, START to SYNCED ($node)" "$c / $d ms (none / default)" "$b ms without agent" \
+            "$(awk -v a="$c" -v b="$b" 'BEGIN { printf "%.2fx", a / b }')" "(why)" "info"
     else
         goal=1.10; [ "$a" -ge 20000 ] && goal=1.03
         for shaping in none default; do

@@ -101,7 +101,9 @@ public final class V2UpstreamConnector implements UpstreamConnector {
             return V1PassthroughConnector.because("peer dropped v2 within the last "
                     + v1OnlyPeers.memory().toMinutes() + " min: v1 without retrying").open(request, dialer);
         }
+        long dialStart = System.nanoTime();
         Socket socket = dialer.dial(peer);
+        long handshakeStart = System.nanoTime();
         TraceRecorder recorder = openTrace(request);
         V2HandshakeAttempt.Outcome outcome;
         try {
@@ -116,6 +118,9 @@ public final class V2UpstreamConnector implements UpstreamConnector {
             throw new IOException("v2 handshake failed after the peer's key arrived: " + describe(e), e);
         }
         if (outcome instanceof V2HandshakeAttempt.Established established) {
+            long done = System.nanoTime();
+            log.debug("#" + request.connectionId() + " v2 upstream ready: dial " + micros(handshakeStart - dialStart)
+                    + " us, handshake " + micros(done - handshakeStart) + " us");
             return new V2Session(established.protocol(), network, recorder);
         }
         recorder.close();
@@ -127,6 +132,10 @@ public final class V2UpstreamConnector implements UpstreamConnector {
         log.debug("#" + request.connectionId() + " " + LogFormat.address(peer) + " remembered as v1-only for "
                 + v1OnlyPeers.memory().toMinutes() + " min");
         return V1PassthroughConnector.because("v1 fallback: " + reason).open(request, dialer);
+    }
+
+    private static long micros(long nanos) {
+        return nanos / 1_000;
     }
 
     private TrafficConfig trafficConfig() {

@@ -24,6 +24,8 @@ import org.bitcoinj.wallet.Wallet;
  * START &lt;ms since the JVM started&gt;          when PeerGroup.start() is called
  * CONNECTED &lt;ms since START&gt;               the first peer finished the version handshake
  * SYNCED &lt;height&gt; &lt;ms since CONNECTED&gt;     the chain download completed
+ * CPU &lt;ms&gt;                                 CPU time of this JVM from START to SYNCED
+ * THREADCPU &lt;ms&gt; &lt;thread name, digits as N&gt; CPU time of each live thread group since it started
  * </pre>
  * Arguments: {@code <port> [timeout seconds]}.
  */
@@ -31,6 +33,24 @@ public final class SyncMain {
     private static final PrintStream OUT = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 
     private SyncMain() {
+    }
+
+    private static long processCpuMillis() {
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);
+    }
+
+    /** Where the CPU went, per thread group: a coarse profile that needs no profiler. */
+    private static void printThreadCpu() {
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        java.util.Map<String, Long> byGroup = new java.util.TreeMap<>();
+        for (long id : threads.getAllThreadIds()) {
+            java.lang.management.ThreadInfo info = threads.getThreadInfo(id);
+            long nanos = threads.getThreadCpuTime(id);
+            if (info != null && nanos > 0) {
+                byGroup.merge(info.getThreadName().replaceAll("\\d+", "N"), nanos / 1_000_000, Long::sum);
+            }
+        }
+        byGroup.forEach((name, ms) -> OUT.println("THREADCPU " + ms + " " + name));
     }
 
     public static void main(String[] args) throws Exception {
@@ -53,12 +73,15 @@ public final class SyncMain {
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
         OUT.println("START " + (System.currentTimeMillis() - jvmStart));
         long start = System.nanoTime();
+        long cpuAtStart = processCpuMillis();
         peers.start();
         long connectedAt = connected.get(timeoutSeconds, TimeUnit.SECONDS);
         OUT.println("CONNECTED " + TimeUnit.NANOSECONDS.toMicros(connectedAt - start) / 1000.0);
         download.getFuture().get(timeoutSeconds, TimeUnit.SECONDS);
         long synced = System.nanoTime();
         OUT.println("SYNCED " + chain.getBestChainHeight() + " " + TimeUnit.NANOSECONDS.toMillis(synced - connectedAt));
+        OUT.println("CPU " + (processCpuMillis() - cpuAtStart));
+        printThreadCpu();
         peers.stop();
         System.exit(0);
     }

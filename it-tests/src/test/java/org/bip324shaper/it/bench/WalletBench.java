@@ -103,9 +103,12 @@ public final class WalletBench {
         System.out.printf(Locale.ROOT, "ROW sync %s %d %.0f %.0f %.0f%n", name, blocks,
                 median(results.get("plain"), 2), median(results.get("agent-none"), 2),
                 median(results.get("agent-default"), 2));
+        System.out.printf(Locale.ROOT, "ROW sync-cpu %s %d %.0f %.0f %.0f%n", name, blocks,
+                median(results.get("plain"), 3), median(results.get("agent-none"), 3),
+                median(results.get("agent-default"), 3));
     }
 
-    /** One cold wallet JVM: {START ms, CONNECTED ms, SYNCED ms}. */
+    /** One cold wallet JVM: {START ms, CONNECTED ms, SYNCED ms, CPU ms from START to SYNCED}. */
     private static double[] runWallet(Path java, RegtestBackend node, String agentOptions, int height, String label)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
@@ -115,7 +118,8 @@ public final class WalletBench {
                     + profileDir.resolve(label + ".jfr").toAbsolutePath());
         }
         if (agentOptions != null) {
-            String options = "loopback=true,ports=" + node.p2pPort() + (agentOptions.isEmpty() ? "" : "," + agentOptions);
+            String options = "loopback=true,log=debug,ports=" + node.p2pPort()
+                    + (agentOptions.isEmpty() ? "" : "," + agentOptions);
             command.add("-javaagent:" + WalletJvm.agentJar() + "=" + options);
         }
         command.addAll(List.of("-Xmx512m", "-cp", WalletJvm.walletClasspath(), SyncMain.class.getName(),
@@ -134,10 +138,18 @@ public final class WalletBench {
             double start = Double.NaN;
             double connected = Double.NaN;
             double synced = Double.NaN;
+            double cpu = Double.NaN;
+            StringBuilder threads = new StringBuilder();
             for (String line : lines) {
                 String[] words = line.split(" ");
                 switch (words[0]) {
                     case "START" -> start = Double.parseDouble(words[1]);
+                    case "CPU" -> cpu = Double.parseDouble(words[1]);
+                    case "THREADCPU" -> {
+                        if (Long.parseLong(words[1]) >= 50) {
+                            threads.append(threads.length() == 0 ? "" : ", ").append(line.substring(10));
+                        }
+                    }
                     case "CONNECTED" -> connected = Double.parseDouble(words[1]);
                     case "SYNCED" -> {
                         if (Integer.parseInt(words[1]) != height) {
@@ -153,10 +165,18 @@ public final class WalletBench {
                 throw new IOException("wallet JVM failed (" + process.exitValue() + "): " + command + "\n"
                         + String.join("\n", lines) + "\n" + Files.readString(err, StandardCharsets.UTF_8));
             }
-            if (agentOptions != null && !Files.readString(err, StandardCharsets.UTF_8).contains("transport=v2")) {
-                throw new IOException("the agent did not connect over v2:\n" + Files.readString(err));
+            String agentLog = Files.readString(err, StandardCharsets.UTF_8);
+            if (agentOptions != null && !agentLog.contains("transport=v2")) {
+                throw new IOException("the agent did not connect over v2:\n" + agentLog);
             }
-            return new double[] {start, connected, synced};
+            java.util.regex.Matcher upstream = java.util.regex.Pattern.compile(
+                    "v2 upstream ready: dial (\\d+) us, handshake (\\d+) us").matcher(agentLog);
+            if (upstream.find()) {
+                System.out.printf(Locale.ROOT, "    %s: first v2 upstream: dial %.1f ms, handshake %.1f ms%n", label,
+                        Long.parseLong(upstream.group(1)) / 1000.0, Long.parseLong(upstream.group(2)) / 1000.0);
+            }
+            System.out.printf(Locale.ROOT, "    %s: cpu %.0f ms; threads >= 50 ms: %s%n", label, cpu, threads);
+            return new double[] {start, connected, synced, cpu};
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
