@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.bip324shaper.it.bitcoind.Bitcoind;
 import org.bip324shaper.it.node.RegtestNode;
 import org.bip324shaper.it.scenario.BitcoindBackend;
@@ -169,7 +171,7 @@ public final class WalletBench {
             if (agentOptions != null && !agentLog.contains("transport=v2")) {
                 throw new IOException("the agent did not connect over v2:\n" + agentLog);
             }
-            java.util.regex.Matcher upstream = java.util.regex.Pattern.compile(
+            Matcher upstream = Pattern.compile(
                     "v2 upstream ready: dial (\\d+) us, handshake (\\d+) us").matcher(agentLog);
             if (upstream.find()) {
                 System.out.printf(Locale.ROOT, "    %s: first v2 upstream: dial %.1f ms, handshake %.1f ms%n", label,
