@@ -1,43 +1,67 @@
 package org.bip324shaper.agent.v2;
 
-import java.nio.ByteBuffer;
-import org.bip324shaper.core.Bip324Exception;
+import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import org.bip324shaper.core.Network;
-import org.bip324shaper.core.handshake.Handshake;
 import org.bip324shaper.core.handshake.Role;
+import org.bip324shaper.core.message.NetworkMessage;
+import org.bip324shaper.core.message.V2MessageCodec;
+import org.bip324shaper.driver.ShapedProtocol;
 
 /**
- * One BIP-324 handshake between two throwaway keys in memory, off the connect path: loads and warms up what the
- * first real handshake needs besides its key (ElligatorSwift decoding, ECDH, the key schedule, the packet
- * cipher), which in a cold JVM would otherwise take hundreds of milliseconds while a peer waits. Nothing goes on
- * the network; both keys and sessions are destroyed.
+ * BIP-324 connections between two throwaway keys in memory (piped streams, no sockets), off the connect path:
+ * loads and warms up what a first real connection needs besides its key (the driver and engine, ElligatorSwift
+ * decoding, ECDH, the key schedule, the packet cipher, the message codec), which in a cold JVM would otherwise
+ * take hundreds of milliseconds while a peer waits. Each runs a handshake and one message each way; a second
+ * round lets the JIT compile the field arithmetic. Nothing reaches the network; keys and sessions are destroyed
+ * when the connections close.
  */
 public final class HandshakeWarmUp implements Runnable {
 
+    static final int ROUNDS = 2;
+
     @Override
     public void run() {
-        Handshake initiator = Handshake.builder(Role.INITIATOR, Network.MAINNET).build();
-        Handshake responder = Handshake.builder(Role.RESPONDER, Network.MAINNET).build();
-        try {
-            for (int round = 0; round < 4 && !(initiator.isComplete() && responder.isComplete()); round++) {
-                deliver(initiator, responder);
-                deliver(responder, initiator);
+        for (int i = 0; i < ROUNDS; i++) {
+            try {
+                once();
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                return; // a warm-up only: the real connections report their own failures
             }
-            if (initiator.isComplete() && responder.isComplete()) {
-                initiator.finish().destroy();
-                responder.finish().destroy();
-            }
-        } catch (Bip324Exception e) {
-            // a warm-up only: the real handshakes report their own failures
-        } finally {
-            initiator.destroy();
-            responder.destroy();
         }
     }
 
-    private static void deliver(Handshake from, Handshake to) throws Bip324Exception {
-        if (from.hasOutbound()) {
-            to.receive(ByteBuffer.wrap(from.takeOutbound()));
+    /** One connection pair: handshake, a ping one way and its echo back; throws if any of it fails. */
+    static void once() throws IOException, InterruptedException {
+        PipedOutputStream toResponder = new PipedOutputStream();
+        PipedInputStream responderIn = new PipedInputStream(toResponder, 1 << 16);
+        PipedOutputStream toInitiator = new PipedOutputStream();
+        PipedInputStream initiatorIn = new PipedInputStream(toInitiator, 1 << 16);
+        Thread responder = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                try (ShapedProtocol peer = ShapedProtocol.over(responderIn, toInitiator,
+                        ShapedProtocol.options(Role.RESPONDER, Network.MAINNET))) {
+                    peer.writeContents(peer.readContents());
+                } catch (IOException | RuntimeException e) {
+                    // the initiator side notices and ends the round
+                }
+            }
+        }, "bip324-warm-up");
+        responder.setDaemon(true);
+        responder.start();
+        try (ShapedProtocol us = ShapedProtocol.over(initiatorIn, toResponder,
+                ShapedProtocol.options(Role.INITIATOR, Network.MAINNET))) {
+            us.writeContents(V2MessageCodec.encode(new NetworkMessage("ping", new byte[8])));
+            us.readContents();
+        } finally {
+            toResponder.close();
+            responder.join(10_000);
+            initiatorIn.close();
         }
     }
 }
