@@ -110,6 +110,10 @@ while read -r _ kind node a b c d; do
         row "first v2 connection, cold JVM ($node)" "v2 $b ms" "v1 $a ms" \
             "$(awk -v a="$b" -v b="$a" 'BEGIN { printf "%+.0f ms", a - b }')" "<= +50 ms" \
             "$(verdict "$(awk -v a="$b" -v b="$a" 'BEGIN { print a - b }')" "<=" 50)"
+    elif [ "$kind" = first-upstream ]; then
+        # a v1 connect's upstream is the dial alone: what v2 adds on the connect path is the handshake
+        row "  inside the agent: first v2 upstream ($node)" "dial $a + handshake $b ms" "dial $a ms (v1)" \
+            "+$b ms" "<= +50 ms" "$(verdict "$b" "<=" 50)"
     elif [ "$kind" = sync-cpu ]; then
         row "  its CPU time, START to SYNCED ($node)" "$c / $d ms (none / default)" "$b ms without agent" \
             "$(awk -v a="$c" -v b="$b" 'BEGIN { printf "%.2fx", a / b }')" "(why)" "info"

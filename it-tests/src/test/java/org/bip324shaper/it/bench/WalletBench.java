@@ -32,7 +32,8 @@ import org.bitcoinj.crypto.ECKey;
  * bitcoind when {@code BITCOIND} (or {@code --bitcoind PATH}) names one. Prints medians, one {@code ROW} line per
  * figure, for bench/bench.sh:
  * <pre>
- * ROW first-connection &lt;node&gt; &lt;v1 ms&gt; &lt;v2 ms&gt;
+ * ROW first-connection &lt;node&gt; &lt;v1 ms&gt; &lt;v2 ms&gt;       PeerGroup.start() to the first peer's version handshake
+ * ROW first-upstream &lt;node&gt; &lt;dial ms&gt; &lt;handshake ms&gt; inside the agent: its first v2 upstream
  * ROW sync &lt;node&gt; &lt;blocks&gt; &lt;plain ms&gt; &lt;agent no shaping ms&gt; &lt;agent default shaping ms&gt;
  * </pre>
  */
@@ -102,6 +103,10 @@ public final class WalletBench {
         double v1Connect = median(results.get("plain"), 1);
         double v2Connect = median(results.get("agent-none"), 1);
         System.out.printf(Locale.ROOT, "ROW first-connection %s %.1f %.1f%n", name, v1Connect, v2Connect);
+        List<double[]> withAgent = new ArrayList<>(results.get("agent-none"));
+        withAgent.addAll(results.get("agent-default"));
+        System.out.printf(Locale.ROOT, "ROW first-upstream %s %.1f %.1f%n", name, median(withAgent, 4),
+                median(withAgent, 5));
         System.out.printf(Locale.ROOT, "ROW sync %s %d %.0f %.0f %.0f%n", name, blocks,
                 median(results.get("plain"), 2), median(results.get("agent-none"), 2),
                 median(results.get("agent-default"), 2));
@@ -110,7 +115,10 @@ public final class WalletBench {
                 median(results.get("agent-default"), 3));
     }
 
-    /** One cold wallet JVM: {START ms, CONNECTED ms, SYNCED ms, CPU ms from START to SYNCED}. */
+    /**
+     * One cold wallet JVM: {START ms, CONNECTED ms, SYNCED ms, CPU ms from START to SYNCED, and with the agent the
+     * first v2 upstream's dial and handshake ms}.
+     */
     private static double[] runWallet(Path java, RegtestBackend node, String agentOptions, int height, String label)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
@@ -173,12 +181,16 @@ public final class WalletBench {
             }
             Matcher upstream = Pattern.compile(
                     "v2 upstream ready: dial (\\d+) us, handshake (\\d+) us").matcher(agentLog);
+            double dial = Double.NaN;
+            double handshake = Double.NaN;
             if (upstream.find()) {
+                dial = Long.parseLong(upstream.group(1)) / 1000.0;
+                handshake = Long.parseLong(upstream.group(2)) / 1000.0;
                 System.out.printf(Locale.ROOT, "    %s: first v2 upstream: dial %.1f ms, handshake %.1f ms%n", label,
-                        Long.parseLong(upstream.group(1)) / 1000.0, Long.parseLong(upstream.group(2)) / 1000.0);
+                        dial, handshake);
             }
             System.out.printf(Locale.ROOT, "    %s: cpu %.0f ms; threads >= 50 ms: %s%n", label, cpu, threads);
-            return new double[] {start, connected, synced, cpu};
+            return new double[] {start, connected, synced, cpu, dial, handshake};
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
