@@ -4,7 +4,6 @@ import java.lang.instrument.Instrumentation;
 import org.bip324shaper.agent.config.AgentConfigParser;
 import org.bip324shaper.agent.config.ParsedConfig;
 import org.bip324shaper.agent.intercept.AgentInstaller;
-import org.bip324shaper.agent.intercept.BootstrapInjector;
 import org.bip324shaper.agent.log.AgentLog;
 import org.bip324shaper.agent.log.LogLevel;
 
@@ -13,7 +12,7 @@ import org.bip324shaper.agent.log.LogLevel;
  * any failure leaves the JVM uninstrumented, with one error line on stderr.
  *
  * <p>This class must not reference the bootstrap dispatcher package, not even in a signature, so that nothing
- * loads those classes before {@link BootstrapInjector} has put them on the boot class path.
+ * loads those classes before {@code BootstrapInjector} has put them on the boot class path.
  */
 public final class Bip324Agent {
 
@@ -37,7 +36,6 @@ public final class Bip324Agent {
             for (String problem : parsed.problems()) {
                 log.warn("config: " + problem);
             }
-            log.debug("dispatcher " + BootstrapInjector.inject(instrumentation));
             AgentInstaller.install(parsed.config(), instrumentation, log);
         } catch (Throwable t) {
             if (level != LogLevel.OFF) {

@@ -2,8 +2,10 @@ package org.bip324shaper.driver;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.crypto.AeadBackend;
+import org.bip324shaper.core.crypto.EllSwiftPrivateKey;
 import org.bip324shaper.core.engine.ShapedEngine;
 import org.bip324shaper.core.handshake.Role;
 import org.bip324shaper.core.shaping.MonotonicClock;
@@ -35,6 +37,7 @@ public final class ConnectionOptions {
      * everything a strategy holds at once, so this only covers a slow or stalled peer.
      */
     public static final Duration DEFAULT_CLOSE_LINGER = Duration.ofSeconds(2);
+    private Supplier<EllSwiftPrivateKey> keys;
 
     private ConnectionOptions(Role role, Network network) {
         this.role = Objects.requireNonNull(role, "role");
@@ -104,6 +107,16 @@ public final class ConnectionOptions {
         return closeLinger;
     }
 
+    /**
+     * Where each connection takes its ephemeral key from (default: generated when the connection starts), e.g. a
+     * pool filled ahead of time, to keep key generation off the connect path. Every call must return a fresh key;
+     * the connection destroys it when its handshake ends.
+     */
+    public ConnectionOptions keys(Supplier<EllSwiftPrivateKey> keys) {
+        this.keys = Objects.requireNonNull(keys, "keys");
+        return this;
+    }
+
     public Role role() {
         return role;
     }
@@ -130,7 +143,11 @@ public final class ConnectionOptions {
 
     /** A fresh engine for one connection with these options. */
     ShapedEngine newEngine() {
-        return ShapedEngine.builder(role, network).config(config).clock(clock).recorder(recorder).aead(aead).build();
+        ShapedEngine.Builder engine = ShapedEngine.builder(role, network).config(config).clock(clock).recorder(recorder).aead(aead);
+        if (keys != null) {
+            engine.privateKey(Objects.requireNonNull(keys.get(), "key from the key supplier"));
+        }
+        return engine.build();
     }
 
     @Override

@@ -3,7 +3,7 @@ package org.bip324shaper.agent.bootstrap;
 import java.net.SocketAddress;
 
 /**
- * What the inlined connect() advice calls through {@link ConnectDispatcher}. Lives on the bootstrap class path
+ * What the woven connect methods call through {@link ConnectDispatcher}. Lives on the bootstrap class path
  * with the dispatcher, so it may only mention JDK types; the implementation lives in the agent's own loader.
  */
 public interface ConnectHook {

@@ -4,11 +4,8 @@ import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Predicate;
-import org.bip324shaper.agent.bootstrap.ConnectDispatcher;
 import org.bip324shaper.agent.bridge.Bridge;
 import org.bip324shaper.agent.bridge.PeerDialer;
 import org.bip324shaper.agent.bridge.UpstreamConnector;
@@ -19,23 +16,75 @@ import org.bip324shaper.agent.events.ConnectionLogLines;
 import org.bip324shaper.agent.jmx.AgentStatus;
 import org.bip324shaper.agent.jmx.RegisterOnFirstEvent;
 import org.bip324shaper.agent.log.AgentLog;
+import org.bip324shaper.agent.v2.EphemeralKeyPool;
+import org.bip324shaper.agent.v2.HandshakeWarmUp;
 import org.bip324shaper.agent.v2.V2UpstreamConnector;
 
 /**
- * Wires the agent together once the dispatcher is on the boot class path: module access, bridge, hook, advice.
- * The bridge's upstream is the BIP-324 {@link V2UpstreamConnector}.
+ * Wires the agent together in two steps. premain only registers the {@link ConnectWeaver} and schedules the key
+ * pool; everything else waits for the JVM to load one of the two socket classes (which a program that never
+ * connects never does): then {@link #activate} puts the dispatcher on the boot class path, grants the module
+ * access the woven code needs and installs the hook. The hook's bridge, policy and socket internals are built
+ * later still, on the first connect ({@link DeferredHook}). The bridge's upstream is the BIP-324
+ * {@link V2UpstreamConnector}.
  */
 public final class AgentInstaller {
 
     static final Duration PEER_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * The key pool starts filling this long after premain, off the JVM's own start-up (a wallet spends longer
+     * than this before its first connect; one that connects earlier ends the wait).
+     */
+    static final Duration KEY_POOL_DELAY = Duration.ofMillis(500);
 
-    private AgentInstaller() {
+    private final AgentConfig config;
+    private final Instrumentation instrumentation;
+    private final AgentLog log;
+    private final EphemeralKeyPool keys = new EphemeralKeyPool(EphemeralKeyPool.DEFAULT_CAPACITY);
+    /** Guarded by this: null until the first activation attempt, then whether the woven code may be used. */
+    private Boolean active;
+
+    private AgentInstaller(AgentConfig config, Instrumentation instrumentation, AgentLog log) {
+        this.config = config;
+        this.instrumentation = instrumentation;
+        this.log = log;
     }
 
-    /** Installs the interception; throws if that fails (the caller fails open). */
+    /** Registers the interception; throws if that fails (the caller fails open). */
     public static void install(AgentConfig config, Instrumentation instrumentation, AgentLog log)
             throws UnmodifiableClassException {
-        openJavaBase(instrumentation);
+        AgentInstaller installer = new AgentInstaller(config, instrumentation, log);
+        ConnectWeaver.install(instrumentation, installer, log);
+        installer.keys.start(KEY_POOL_DELAY, new HandshakeWarmUp());
+    }
+
+    /**
+     * Called by the weaver before it weaves the first class: readies everything the woven code calls. Returns
+     * whether it may weave; a failure disables the agent with one error line, and the JVM runs uninstrumented.
+     */
+    synchronized boolean activate() {
+        if (active != null) {
+            return active;
+        }
+        active = false;
+        try {
+            log.debug("dispatcher " + BootstrapInjector.inject(instrumentation));
+            // only now may a class naming the dispatcher's types load, so they resolve to the boot loader's copies
+            if (!HookInstallation.install(instrumentation, config, log, keys)) {
+                log.warn("agent already active in this JVM; this copy does nothing");
+                return false;
+            }
+            active = true;
+            log.info("agent active: " + config.toAgentArgs() + " upstream=" + (config.requireV2() ? "v2-only"
+                    : "v2 (v1 fallback after " + V2UpstreamConnector.DEFAULT_V2_TIMEOUT.toMillis() + " ms)"));
+        } catch (Throwable t) {
+            log.error("agent disabled, connections stay plain v1: " + t);
+        }
+        return active;
+    }
+
+    /** The hook with everything behind it; runs on the first connect. */
+    static RedirectingConnectHook buildHook(AgentConfig config, AgentLog log, EphemeralKeyPool keys) {
         Optional<JdkSocketInternals> socketInternals;
         try {
             socketInternals = Optional.of(JdkSocketInternals.load());
@@ -44,7 +93,7 @@ public final class AgentInstaller {
             socketInternals = Optional.empty();
         }
         ConnectionEventHub events = connectionEvents(config, log);
-        Bridge bridge = new Bridge(upstreamFor(config, log, events), new BypassingDialer(PEER_CONNECT_TIMEOUT), log,
+        Bridge bridge = new Bridge(upstreamFor(config, log, events, keys), new BypassingDialer(PEER_CONNECT_TIMEOUT), log,
                 events);
         // an anonymous class, not a method reference: no lambda bootstrap while the wallet waits to start
         Predicate<InetSocketAddress> isBridge = new Predicate<>() {
@@ -53,20 +102,13 @@ public final class AgentInstaller {
                 return bridge.isBridgeAddress(address);
             }
         };
-        RedirectingConnectHook hook = new RedirectingConnectHook(RedirectPolicy.of(config, isBridge), bridge,
-                socketInternals, log);
-        if (!ConnectDispatcher.install(hook)) {
-            log.warn("agent already active in this JVM; this copy does nothing");
-            return;
-        }
-        Interception.install(instrumentation, log);
-        log.info("agent active: " + config.toAgentArgs() + " upstream=" + (config.requireV2() ? "v2-only"
-                : "v2 (v1 fallback after " + V2UpstreamConnector.DEFAULT_V2_TIMEOUT.toMillis() + " ms)"));
+        return new RedirectingConnectHook(RedirectPolicy.of(config, isBridge), bridge, socketInternals, log);
     }
 
     /** The BIP-324 upstream, falling back to v1 for peers without it unless {@code require-v2=true}. */
-    private static UpstreamConnector upstreamFor(AgentConfig config, AgentLog log, ConnectionEvents events) {
-        return new V2UpstreamConnector(config, log, events);
+    private static UpstreamConnector upstreamFor(AgentConfig config, AgentLog log, ConnectionEvents events,
+                                                 EphemeralKeyPool keys) {
+        return new V2UpstreamConnector(config, log, events, keys);
     }
 
     /** Log lines, and the MBean (registered at the first connection, off its thread) unless {@code jmx=false}. */
@@ -76,16 +118,5 @@ public final class AgentInstaller {
             events.subscribe(new RegisterOnFirstEvent(new AgentStatus("agent", config.toAgentArgs()), log));
         }
         return events;
-    }
-
-    /**
-     * Lets java.base (where the advice is inlined) read the boot loader's unnamed module that holds the
-     * dispatcher, and opens java.net to this agent for {@link JdkSocketInternals}.
-     */
-    private static void openJavaBase(Instrumentation instrumentation) {
-        Module javaBase = Object.class.getModule();
-        Module agent = AgentInstaller.class.getModule();
-        instrumentation.redefineModule(javaBase, Set.of(ConnectDispatcher.class.getModule()), Map.of(),
-                Map.of("java.net", Set.of(agent)), Set.of(), Map.of());
     }
 }

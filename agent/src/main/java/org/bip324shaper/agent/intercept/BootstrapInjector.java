@@ -16,14 +16,14 @@ import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 
 /**
- * Puts the dispatcher classes (and only them) into the bootstrap class loader, so that advice inlined into
- * {@code java.base} can call them. Everything else of the agent stays in the system loader.
+ * Puts the dispatcher classes (and only them) into the bootstrap class loader, so that code woven into
+ * {@code java.base} can call them. Everything else of the agent stays in its own loader ({@code AgentClassLoader}).
  *
  * <p>First choice: define them there directly with the JDK's internal {@code Unsafe.defineClass}. The official
  * fallback, appending a temporary jar to the boot class path, makes the JVM print a warning and turn off class
  * data sharing for the wallet's own classes, so it is only used if the first way fails.
  *
- * <p>Must run before anything loads those classes: once the system loader has defined one, the boot copy would
+ * <p>Must run before anything loads those classes: once another loader has defined one, the boot copy would
  * never be used. Callers must not touch {@code org.bip324shaper.agent.bootstrap} before this.
  */
 public final class BootstrapInjector {

@@ -6,12 +6,15 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.crypto.AeadBackend;
+import org.bip324shaper.core.crypto.EllSwiftPrivateKey;
 import org.bip324shaper.core.trace.TraceRecorder;
 import org.bip324shaper.core.handshake.Role;
 import org.bip324shaper.core.shaping.TrafficConfig;
+import org.bip324shaper.driver.ConnectionOptions;
 import org.bip324shaper.driver.ShapedProtocol;
 
 /**
@@ -70,7 +73,7 @@ public final class V2HandshakeAttempt {
     /** As {@link #attempt(Socket, Network, TrafficConfig, Duration)}, recording the connection's shape. */
     public static Outcome attempt(Socket socket, Network network, TrafficConfig config, Duration timeout,
                                   TraceRecorder recorder) throws IOException {
-        return attempt(socket, network, config, AeadBackend.preferred(), timeout, recorder, Long.MAX_VALUE);
+        return attempt(socket, network, config, AeadBackend.preferred(), timeout, recorder, Long.MAX_VALUE, null);
     }
 
     /**
@@ -79,6 +82,16 @@ public final class V2HandshakeAttempt {
      */
     public static Outcome attempt(Socket socket, Network network, TrafficConfig config, AeadBackend aead,
                                   Duration timeout, TraceRecorder recorder, long notAfterNanos) throws IOException {
+        return attempt(socket, network, config, aead, timeout, recorder, notAfterNanos, null);
+    }
+
+    /**
+     * As {@link #attempt(Socket, Network, TrafficConfig, AeadBackend, Duration, TraceRecorder, long)}, taking our
+     * ephemeral key from {@code keys} (null: generated here, on the connect path).
+     */
+    public static Outcome attempt(Socket socket, Network network, TrafficConfig config, AeadBackend aead,
+                                  Duration timeout, TraceRecorder recorder, long notAfterNanos,
+                                  Supplier<EllSwiftPrivateKey> keys) throws IOException {
         DeadlineInputStream input;
         SentBytes sent = new SentBytes(recorder);
         try {
@@ -93,8 +106,12 @@ public final class V2HandshakeAttempt {
         ShapedProtocol protocol;
         try {
             // closes the socket (through input.close()) if the handshake fails
-            protocol = ShapedProtocol.over(socket, input,
-                    ShapedProtocol.options(Role.INITIATOR, network).config(config).recorder(sent).aead(aead));
+            ConnectionOptions options = ShapedProtocol.options(Role.INITIATOR, network).config(config)
+                    .recorder(sent).aead(aead);
+            if (keys != null) {
+                options.keys(keys);
+            }
+            protocol = ShapedProtocol.over(socket, input, options);
         } catch (IOException e) {
             long silentNanos = System.nanoTime() - (input.bytesRead() == 0 ? input.budgetStartNanos()
                     : input.lastByteNanos());

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.bip324shaper.agent.bridge.PeerDialer;
 import org.bip324shaper.agent.bridge.UpstreamConnector;
 import org.bip324shaper.agent.bridge.UpstreamRequest;
@@ -19,6 +20,7 @@ import org.bip324shaper.agent.events.ConnectionLogLines;
 import org.bip324shaper.agent.log.AgentLog;
 import org.bip324shaper.agent.log.LogFormat;
 import org.bip324shaper.core.Network;
+import org.bip324shaper.core.crypto.EllSwiftPrivateKey;
 import org.bip324shaper.core.shaping.TrafficConfig;
 
 /**
@@ -50,6 +52,8 @@ public final class V2UpstreamConnector implements UpstreamConnector {
     private final V1OnlyPeers v1OnlyPeers;
     private final AgentLog log;
     private final ConnectionEvents events;
+    /** Where handshakes take their ephemeral keys; null: each generates its own. */
+    private final Supplier<EllSwiftPrivateKey> keys;
     /** Built on first use, not in premain: it loads the shaping classes. */
     private volatile TrafficConfig trafficConfig;
 
@@ -62,12 +66,29 @@ public final class V2UpstreamConnector implements UpstreamConnector {
         this(config, DEFAULT_V2_TIMEOUT, new V1OnlyPeers(config.v1Memory()), log, events);
     }
 
+    /** With our ephemeral keys from {@code keys} (a pool filled ahead of time), not generated per connect. */
+    public V2UpstreamConnector(AgentConfig config, AgentLog log, ConnectionEvents events,
+                               Supplier<EllSwiftPrivateKey> keys) {
+        this(config, DEFAULT_V2_TIMEOUT, new V1OnlyPeers(config.v1Memory()), log, events,
+                Objects.requireNonNull(keys, "keys"));
+    }
+
     public V2UpstreamConnector(AgentConfig config, Duration v2Timeout, V1OnlyPeers v1OnlyPeers, AgentLog log) {
-        this(config, v2Timeout, v1OnlyPeers, log, new ConnectionLogLines(log));
+        this(config, v2Timeout, v1OnlyPeers, log, new ConnectionLogLines(log), null);
     }
 
     public V2UpstreamConnector(AgentConfig config, Duration v2Timeout, V1OnlyPeers v1OnlyPeers, AgentLog log,
                                ConnectionEvents events) {
+        this(config, v2Timeout, v1OnlyPeers, log, events, null);
+    }
+
+    /**
+     * @param events where the v1 fallbacks are reported
+     * @param keys   where handshakes take their ephemeral keys; null: each generates its own
+     */
+    public V2UpstreamConnector(AgentConfig config, Duration v2Timeout, V1OnlyPeers v1OnlyPeers, AgentLog log,
+                               ConnectionEvents events, Supplier<EllSwiftPrivateKey> keys) {
+        this.keys = keys;
         this.config = Objects.requireNonNull(config, "config");
         this.v2Timeout = Objects.requireNonNull(v2Timeout, "v2Timeout");
         if (v2Timeout.isNegative() || v2Timeout.isZero()) {
@@ -107,6 +128,7 @@ public final class V2UpstreamConnector implements UpstreamConnector {
             return V1PassthroughConnector.because("peer dropped v2 " + V1OnlyPeers.DROPS_TO_REMEMBER
                     + " times within the last " + minutes(v1OnlyPeers) + ": v1 without retrying").open(request, dialer);
         }
+        long dialStart = System.nanoTime();
         Socket socket;
         try {
             socket = dialer.dial(peer);
@@ -114,17 +136,21 @@ public final class V2UpstreamConnector implements UpstreamConnector {
             throw new V2HandshakeException(HandshakeStep.CONNECT, 0, "nothing received",
                     "could not connect to the peer (no node listening, unreachable, or a firewall)", e);
         }
+        long handshakeStart = System.nanoTime();
         TraceRecorder recorder = openTrace(request);
         V2HandshakeAttempt.Outcome outcome;
         try {
             outcome = V2HandshakeAttempt.attempt(socket, network, trafficConfig(), config.aeadBackend(), v2Timeout,
-                    recorder, Long.MAX_VALUE);
+                    recorder, Long.MAX_VALUE, keys);
         } catch (IOException | RuntimeException e) {
             recorder.close();
             throw e;
         }
         if (outcome instanceof V2HandshakeAttempt.Established established) {
             v1OnlyPeers.recordV2(peer);
+            long done = System.nanoTime();
+            log.debug("#" + request.connectionId() + " v2 upstream ready: dial " + micros(handshakeStart - dialStart)
+                    + " us, handshake " + micros(done - handshakeStart) + " us");
             return new V2Session(established.protocol(), network, recorder);
         }
         recorder.close();
@@ -144,6 +170,10 @@ public final class V2UpstreamConnector implements UpstreamConnector {
     private static String minutes(V1OnlyPeers peers) {
         Duration memory = peers.memory();
         return memory.toSeconds() % 60 == 0 ? memory.toMinutes() + " min" : memory.toSeconds() + " s";
+    }
+
+    private static long micros(long nanos) {
+        return nanos / 1_000;
     }
 
     private TrafficConfig trafficConfig() {

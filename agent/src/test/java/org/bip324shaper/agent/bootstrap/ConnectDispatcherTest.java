@@ -53,28 +53,47 @@ class ConnectDispatcherTest {
     void forwardsToTheHookAndFailsOpen() {
         // before any hook: everything untouched
         assertSame(TARGET, ConnectDispatcher.beforeConnect(new Object(), TARGET));
-        ConnectDispatcher.afterConnect(new Object(), TARGET, null);
+        assertSame(BRIDGE, ConnectDispatcher.reportedRemote(BRIDGE));
+        ConnectDispatcher.afterConnect(new Object(), null);
 
         ScriptedHook hook = new ScriptedHook();
         assertThrows(NullPointerException.class, () -> ConnectDispatcher.install(null));
         assertTrue(ConnectDispatcher.install(hook));
         assertFalse(ConnectDispatcher.install(new ScriptedHook()), "a second agent copy must not replace the hook");
 
+        // a redirected connect: the channel reports the real peer, and the exit hands it to the hook once
         assertSame(BRIDGE, ConnectDispatcher.beforeConnect(new Object(), TARGET));
-        ConnectDispatcher.afterConnect(new Object(), TARGET, null);
+        assertSame(TARGET, ConnectDispatcher.reportedRemote(BRIDGE));
+        ConnectDispatcher.afterConnect(new Object(), null);
         assertEquals(List.of("before " + TARGET, "after " + TARGET), hook.calls);
+        // the next connect on this thread starts clean
+        assertSame(BRIDGE, ConnectDispatcher.reportedRemote(BRIDGE));
+        ConnectDispatcher.afterConnect(new Object(), null);
+        assertEquals(2, hook.calls.size(), "an exit without a redirect must not reach the hook");
+
+        // a redirected connect that throws still reaches the hook, with the real peer
+        assertSame(BRIDGE, ConnectDispatcher.beforeConnect(new Object(), TARGET));
+        ConnectDispatcher.afterConnect(new Object(), new java.io.IOException("refused"));
+        assertEquals("after " + TARGET, hook.calls.get(3));
 
         assertSame(null, ConnectDispatcher.beforeConnect(new Object(), null), "null target: the JDK reports it");
 
         hook.answer = null;
         assertSame(TARGET, ConnectDispatcher.beforeConnect(new Object(), TARGET), "null answer means no change");
+        assertSame(BRIDGE, ConnectDispatcher.reportedRemote(BRIDGE), "not redirected: nothing to report");
 
+        hook.answer = TARGET;
+        assertSame(TARGET, ConnectDispatcher.beforeConnect(new Object(), TARGET), "the same target is no redirect");
+        assertSame(BRIDGE, ConnectDispatcher.reportedRemote(BRIDGE));
+
+        hook.answer = BRIDGE;
         hook.failure = new IllegalStateException("bug in the agent");
         assertSame(TARGET, ConnectDispatcher.beforeConnect(new Object(), TARGET));
-        ConnectDispatcher.afterConnect(new Object(), TARGET, null); // must not throw
+        ConnectDispatcher.afterConnect(new Object(), null); // must not throw
 
         hook.failure = null;
         hook.error = new StackOverflowError();
         assertSame(TARGET, ConnectDispatcher.beforeConnect(new Object(), TARGET));
+        assertSame(BRIDGE, ConnectDispatcher.reportedRemote(BRIDGE));
     }
 }

@@ -102,6 +102,12 @@ class AgentEndToEndIT {
             assertFalse(selected.clientPorts.contains(result.localPort),
                     name + " reached the server directly, not through the bridge\n" + child.describe());
         }
+        // isolation: the wallet's class path sees none of the agent's classes, only the boot loader's dispatcher
+        for (String name : ConnectProbeMain.VISIBILITY_PROBES) {
+            String expected = name.endsWith(".bootstrap.ConnectDispatcher") ? "yes" : "no";
+            assertTrue(child.stdout.contains("VISIBLE " + name + " " + expected),
+                    name + " visible to the wallet: expected " + expected + "\n" + child.describe());
+        }
         // every redirected case reached the server exactly once, relayed (plus the SOCKS relay's one connection)
         assertEquals(REDIRECTED_CASES.size() + 1, selected.clientPorts.size(), child.describe());
 
@@ -177,12 +183,37 @@ class AgentEndToEndIT {
 
     @ParameterizedTest
     @MethodSource("javas")
+    void retransformsSocketClassesLoadedBeforeTheAgent(Path java, @TempDir Path tmp) throws Exception {
+        Path helper = tmp.resolve("preload-sockets-agent.jar");
+        writeAgentJar(helper, PreloadSocketsAgent.class);
+        ChildResult child = runChild(java, List.of("-javaagent:" + helper),
+                "loopback=true,ports=" + selected.port() + ",log=debug");
+
+        assertEquals(0, child.exitCode, child.describe());
+        assertTrue(child.stderr.contains("instrumented java.net.Socket"), child.describe());
+        assertTrue(child.stderr.contains("instrumented sun.nio.ch.SocketChannelImpl"), child.describe());
+        String peer = "127.0.0.1:" + selected.port();
+        for (String name : REDIRECTED_CASES) {
+            CaseResult result = child.cases.get(name);
+            assertTrue(result != null, name + " did not run\n" + child.describe());
+            assertEquals("ok", result.echo, child.describe());
+            assertEquals(peer, result.remote, name + " getRemote*Address() must be the real peer");
+            assertFalse(selected.clientPorts.contains(result.localPort),
+                    name + " reached the server directly, not through the bridge\n" + child.describe());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("javas")
     void failsOpenWhenTheAgentCannotStart(Path java, @TempDir Path tmp) throws Exception {
-        // a helper agent loads the dispatcher through the system loader first: premain must detect it, give up
-        // with one error line, and leave every connection alone
+        // a helper agent puts a foreign class under the dispatcher's name into the boot loader first: premain
+        // must give up with one error line and leave every connection alone
         Path helper = tmp.resolve("early-dispatcher-agent.jar");
         writeAgentJar(helper, EarlyDispatcherAgent.class);
-        ChildResult child = runChild(java, List.of("-javaagent:" + helper), "loopback=true,ports=" + selected.port());
+        Path impostor = tmp.resolve("impostor-dispatcher.jar");
+        ImpostorDispatcher.writeJar(impostor);
+        ChildResult child = runChild(java, List.of("-javaagent:" + helper + "=" + impostor),
+                "loopback=true,ports=" + selected.port());
 
         assertEquals(0, child.exitCode, child.describe());
         assertEquals(1, count(child.stderr, "[bip324]"), "exactly one agent line expected\n" + child.describe());
@@ -254,8 +285,6 @@ class AgentEndToEndIT {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().putValue("Premain-Class", premainClass.getName());
-        // so the helper's premain can reach the dispatcher class before the bip324 agent's jar is appended
-        manifest.getMainAttributes().putValue("Class-Path", AGENT_JAR.toAbsolutePath().toUri().toString());
         String resource = premainClass.getName().replace('.', '/') + ".class";
         try (InputStream in = premainClass.getClassLoader().getResourceAsStream(resource);
              JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {

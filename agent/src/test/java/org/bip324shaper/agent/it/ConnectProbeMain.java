@@ -1,5 +1,6 @@
 package org.bip324shaper.agent.it;
 
+import java.util.List;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +31,25 @@ public final class ConnectProbeMain {
      */
     static final byte[] NOT_A_NETWORK_MAGIC = {'E', 'C', 'H', 'O'};
 
+    /** Classes the agent brings, and whether the wallet's class loader can see them ({@code VISIBLE} lines). */
+    static final List<String> VISIBILITY_PROBES = List.of(
+            "org.bip324shaper.agent.Bip324Agent",
+            "org.bip324shaper.agent.intercept.RedirectingConnectHook",
+            "org.bip324shaper.core.handshake.Handshake",
+            "org.bip324shaper.shaded.net.bytebuddy.jar.asm.ClassReader",
+            "org.bip324shaper.shaded.org.bouncycastle.math.ec.ECPoint",
+            "org.bip324shaper.agent.bootstrap.ConnectDispatcher");
+
     private ConnectProbeMain() {
+    }
+
+    private static boolean isVisible(String name) {
+        try {
+            Class.forName(name, false, ClassLoader.getSystemClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -47,6 +66,9 @@ public final class ConnectProbeMain {
         socketConnect("socket-socks-proxy", selected, new Socket(new Proxy(Proxy.Type.SOCKS, socks)));
         socketConnect("socket-other-port", other, new Socket());
         nioBlocking("nio-other-port", other);
+        for (String name : VISIBILITY_PROBES) {
+            System.out.println("VISIBLE " + name + " " + (isVisible(name) ? "yes" : "no"));
+        }
         System.out.println("DONE");
     }
 

@@ -1,18 +1,22 @@
 package org.bip324shaper.agent.it;
 
+import java.io.IOException;
 import java.lang.instrument.Instrumentation;
+import java.util.jar.JarFile;
 
 /**
- * A helper agent for the fail-open test, run before the bip324 agent: it loads the dispatcher class through the
- * system class loader, which is exactly what the bip324 agent must detect and refuse to build on (its advice
- * would call a different copy than the one it installs the hook into).
+ * A helper agent for the fail-open test, run before the bip324 agent: it appends a jar holding a foreign class
+ * under the dispatcher's name (see {@link ImpostorDispatcher}) to the boot class path, which the bip324 agent's
+ * woven code would then call. The bip324 agent must not start on top of it.
+ *
+ * <p>Its argument: the path of that jar.
  */
 public final class EarlyDispatcherAgent {
 
     private EarlyDispatcherAgent() {
     }
 
-    public static void premain(String args, Instrumentation instrumentation) throws ClassNotFoundException {
-        Class.forName("org.bip324shaper.agent.bootstrap.ConnectDispatcher");
+    public static void premain(String jar, Instrumentation instrumentation) throws IOException {
+        instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar));
     }
 }

@@ -13,6 +13,7 @@ import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.HandshakeStateException;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.V1PeerException;
+import org.bip324shaper.core.crypto.EllSwiftPrivateKey;
 import org.bip324shaper.core.handshake.Handshake;
 import org.bip324shaper.core.handshake.HandshakeSummary;
 import org.bip324shaper.core.handshake.Role;
@@ -100,13 +101,16 @@ public final class ShapedEngine {
         this.stats = new TrafficStats(b.clock);
         this.barrierRandom = b.shapingRandom;
         HandshakeShape shape = shaper.handshake();
-        this.handshake = Handshake.builder(role, network)
+        Handshake.Builder handshakeBuilder = Handshake.builder(role, network)
                 .garbageLength(shape.garbageLength())
                 .decoysBeforeVersion(shape.decoyLengthsBeforeVersion())
                 .maxContentsLength(b.maxContentsLength)
                 .aead(b.aead)
-                .random(b.keyRandom)
-                .build();
+                .random(b.keyRandom);
+        if (b.privateKey != null) {
+            handshakeBuilder.privateKey(b.privateKey);
+        }
+        this.handshake = handshakeBuilder.build();
         synchronized (outLock) {
             takeHandshakeOutbound();
         }
@@ -621,6 +625,7 @@ public final class ShapedEngine {
         private TraceRecorder recorder = TraceRecorder.NONE;
         private int maxContentsLength = PacketDecoder.DEFAULT_MAX_CONTENTS;
         private AeadBackend aead = AeadBackend.preferred();
+        private EllSwiftPrivateKey privateKey;
 
         private Builder(Role role, Network network) {
             this.role = Objects.requireNonNull(role, "role");
@@ -651,6 +656,15 @@ public final class ShapedEngine {
 
         public Builder recorder(TraceRecorder recorder) {
             this.recorder = Objects.requireNonNull(recorder, "recorder");
+            return this;
+        }
+
+        /**
+         * Our ephemeral key, generated ahead of time (default: one generated in the constructor). It must be
+         * fresh and is used for this engine only; the handshake destroys it when done.
+         */
+        public Builder privateKey(EllSwiftPrivateKey key) {
+            this.privateKey = Objects.requireNonNull(key, "key");
             return this;
         }
 

@@ -1,0 +1,52 @@
+package org.bip324shaper.agent.intercept;
+
+import java.net.SocketAddress;
+import org.bip324shaper.agent.bootstrap.ConnectHook;
+import org.bip324shaper.agent.config.AgentConfig;
+import org.bip324shaper.agent.log.AgentLog;
+import org.bip324shaper.agent.v2.EphemeralKeyPool;
+
+/**
+ * The hook premain installs: builds the real {@link RedirectingConnectHook} (bridge, policy, socket internals)
+ * on the first connect, on that connect's thread, so start-up loads none of it.
+ */
+final class DeferredHook implements ConnectHook {
+
+    private final AgentConfig config;
+    private final AgentLog log;
+    private final EphemeralKeyPool keys;
+    private volatile RedirectingConnectHook hook;
+
+    DeferredHook(AgentConfig config, AgentLog log, EphemeralKeyPool keys) {
+        this.config = config;
+        this.log = log;
+        this.keys = keys;
+    }
+
+    @Override
+    public SocketAddress beforeConnect(Object socket, SocketAddress target) {
+        return hook().beforeConnect(socket, target);
+    }
+
+    @Override
+    public void afterConnect(Object socket, SocketAddress realPeer, Throwable thrown) {
+        RedirectingConnectHook built = hook;
+        if (built != null) { // only a connect that went through beforeConnect gets here
+            built.afterConnect(socket, realPeer, thrown);
+        }
+    }
+
+    private RedirectingConnectHook hook() {
+        RedirectingConnectHook built = hook;
+        if (built == null) {
+            synchronized (this) {
+                built = hook;
+                if (built == null) {
+                    built = AgentInstaller.buildHook(config, log, keys);
+                    hook = built;
+                }
+            }
+        }
+        return built;
+    }
+}
