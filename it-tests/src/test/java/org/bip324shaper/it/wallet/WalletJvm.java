@@ -45,6 +45,14 @@ public final class WalletJvm {
         }
     }
 
+    /**
+     * The library jar for apps without {@code -javaagent} ({@code Bip324SocketFactory} on the class path), built
+     * beside the agent jar: the agent jar itself serves its classes only to its own class loader.
+     */
+    public static Path socketFactoryJar(Path agentJar) {
+        return agentJar.resolveSibling("bip324-socket-factory.jar");
+    }
+
     /** The shaded agent: {@code bip324.agent.jar}, else agent/target from the project root or from it-tests. */
     public static Path agentJar() {
         String configured = System.getProperty("bip324.agent.jar");

@@ -55,7 +55,7 @@ import org.bitcoinj.wallet.Wallet;
  * <p>Arguments: {@code <port> <nio|blocking> <pay-to address> <amount sat> [step timeout seconds] [payments]}. The
  * system property {@value #ROUTE_PROPERTY}, for the blocking client only, says how its sockets are made:
  * {@code direct} (the default; the agent, if attached, intercepts them), {@code socks=HOST:PORT} (through a SOCKS5
- * proxy, e.g. {@code bip324-agent.jar proxy}) or {@code factory} ({@code Bip324SocketFactory} from the agent jar on the classpath, no agent). With
+ * proxy, e.g. {@code bip324-agent.jar proxy}) or {@code factory} ({@code Bip324SocketFactory} from bip324-socket-factory.jar on the classpath, no agent). With
  * {@code factory} the wallet also subscribes to the factory's connection events and prints each one:
  *
  * <pre>

@@ -64,7 +64,8 @@ public final class WalletProcess implements Closeable {
             cmd.add("-D" + WalletMain.ROUTE_PROPERTY + "=" + route);
             cmd.addAll(jvmArgs);
             cmd.add("-cp");
-            cmd.add(route.equals("factory") ? classpath + File.pathSeparator + agentJar : classpath);
+            cmd.add(route.equals("factory") ? classpath + File.pathSeparator + WalletJvm.socketFactoryJar(agentJar)
+                    : classpath);
             cmd.add(WalletMain.class.getName());
             cmd.add(Integer.toString(port));
             cmd.add(client.name().toLowerCase(Locale.ROOT));
