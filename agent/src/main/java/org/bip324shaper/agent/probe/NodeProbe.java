@@ -125,7 +125,7 @@ public final class NodeProbe {
         for (int i = 0; i < MAX_MESSAGES_BEFORE_VERACK && (theirs == null || !acked); i++) {
             NetworkMessage message = channel.read();
             if (message.command().equals("version") && theirs == null) {
-                theirs = VersionMessage.parse(message.payload());
+                theirs = VersionMessage.parse(message.copyPayload());
                 channel.write(new NetworkMessage("verack", new byte[0]));
             } else if (message.command().equals("verack")) {
                 acked = true;

@@ -244,7 +244,7 @@ public final class BridgeLoopbackBenchmark {
                 NetworkMessage message = decoder.decode(unread);
                 if (message != null) {
                     if (message.command().equals("pong")) {
-                        return message.payload();
+                        return message.copyPayload();
                     }
                     continue;
                 }
@@ -285,7 +285,7 @@ public final class BridgeLoopbackBenchmark {
             while (true) {
                 NetworkMessage message = protocol.read();
                 if (message.command().equals("pong")) {
-                    return message.payload();
+                    return message.copyPayload();
                 }
             }
         }

@@ -91,7 +91,7 @@ final class LoopbackNodes {
                 NetworkMessage message;
                 while ((message = decoder.decode(src)) != null) {
                     if (message.command().equals("ping")) {
-                        out.write(encoder.encode(new NetworkMessage("pong", message.payload())));
+                        out.write(encoder.encode(NetworkMessage.copyOf("pong", message.payload())));
                         out.flush();
                     }
                 }

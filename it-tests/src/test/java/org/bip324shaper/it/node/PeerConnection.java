@@ -128,7 +128,7 @@ final class PeerConnection {
     }
 
     private void handle(NetworkMessage m) throws IOException {
-        ByteBuffer payload = ByteBuffer.wrap(m.payload());
+        ByteBuffer payload = m.payload();
         String command = m.command();
         if (!versionReceived && !command.equals("version")) {
             throw new ProtocolException("'" + command + "' before 'version'");
@@ -136,7 +136,7 @@ final class PeerConnection {
         switch (command) {
             case "version" -> onVersion(VersionMessage.read(payload));
             case "verack" -> handshakeDone = true;
-            case "ping" -> send("pong", m.payload()); // the pong echoes the ping's nonce
+            case "ping" -> send("pong", m.copyPayload()); // the pong echoes the ping's nonce
             case "getheaders" -> onGetHeaders(GetHeadersMessage.read(payload));
             case "getblocks" -> onGetBlocks(GetBlocksMessage.read(payload));
             case "getdata" -> onGetData(GetDataMessage.read(payload));

@@ -99,7 +99,7 @@ final class TestClient implements Closeable {
     }
 
     ByteBuffer expectPayload(String command) throws IOException {
-        return ByteBuffer.wrap(expect(command).payload());
+        return expect(command).payload();
     }
 
     /** Sends our version, reads the node's version and verack, acknowledges; returns the node's version. */
