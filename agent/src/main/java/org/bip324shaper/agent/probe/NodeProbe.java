@@ -1,12 +1,9 @@
 package org.bip324shaper.agent.probe;
 
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Objects;
@@ -16,9 +13,8 @@ import org.bip324shaper.agent.v2.V2HandshakeAttempt;
 import org.bip324shaper.core.MalformedMessageException;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.message.NetworkMessage;
-import org.bip324shaper.core.message.V1FrameDecoder;
-import org.bip324shaper.core.message.V1FrameEncoder;
 import org.bip324shaper.core.shaping.TrafficConfig;
+import org.bip324shaper.driver.MessageTransport;
 import org.bip324shaper.driver.ShapedProtocol;
 
 /**
@@ -87,7 +83,7 @@ public final class NodeProbe {
             ShapedProtocol protocol = v2.protocol();
             try {
                 v2.input().deadline(System.nanoTime() + timeout.toNanos());
-                VersionMessage version = exchange(new V2Channel(protocol), node);
+                VersionMessage version = exchange(MessageTransport.v2(protocol, network), node);
                 return new Result(Transport.V2, Optional.of(protocol.sessionIdHex()), Optional.empty(), version);
             } finally {
                 protocol.close();
@@ -97,7 +93,8 @@ public final class NodeProbe {
         try (Socket socket = dial(node)) {
             DeadlineInputStream input = new DeadlineInputStream(socket);
             input.deadline(System.nanoTime() + timeout.toNanos());
-            VersionMessage version = exchange(new V1Channel(input, socket.getOutputStream(), network), node);
+            VersionMessage version = exchange(MessageTransport.v1(input, socket.getOutputStream(), network,
+                    new byte[0], socket), node);
             return new Result(Transport.V1_ONLY, Optional.empty(), Optional.of(dropped), version);
         } catch (IOException e) {
             throw new IOException("the node dropped the v2 attempt (" + dropped + ") and the v1 exchange failed: "
@@ -117,16 +114,16 @@ public final class NodeProbe {
     }
 
     /** Sends our version, answers the node's version with verack, returns the node's version once it acked ours. */
-    private VersionMessage exchange(Channel channel, InetSocketAddress node) throws IOException {
+    private VersionMessage exchange(MessageTransport transport, InetSocketAddress node) throws IOException {
         long timestamp = System.currentTimeMillis() / 1000;
-        channel.write(new NetworkMessage("version", VersionMessage.probe(random.nextLong(), timestamp).encode(node)));
+        transport.write(new NetworkMessage("version", VersionMessage.probe(random.nextLong(), timestamp).encode(node)));
         VersionMessage theirs = null;
         boolean acked = false;
         for (int i = 0; i < MAX_MESSAGES_BEFORE_VERACK && (theirs == null || !acked); i++) {
-            NetworkMessage message = channel.read();
+            NetworkMessage message = transport.read();
             if (message.command().equals("version") && theirs == null) {
                 theirs = VersionMessage.parse(message.copyPayload());
-                channel.write(new NetworkMessage("verack", new byte[0]));
+                transport.write(new NetworkMessage("verack", new byte[0]));
             } else if (message.command().equals("verack")) {
                 acked = true;
             }
@@ -136,67 +133,5 @@ public final class NodeProbe {
                     + " messages");
         }
         return theirs;
-    }
-
-    /** One message at a time, over either transport. */
-    private interface Channel {
-        void write(NetworkMessage message) throws IOException;
-
-        NetworkMessage read() throws IOException;
-    }
-
-    private static final class V2Channel implements Channel {
-        private final ShapedProtocol protocol;
-
-        V2Channel(ShapedProtocol protocol) {
-            this.protocol = protocol;
-        }
-
-        @Override
-        public void write(NetworkMessage message) throws IOException {
-            protocol.write(message);
-        }
-
-        @Override
-        public NetworkMessage read() throws IOException {
-            return protocol.read();
-        }
-    }
-
-    private static final class V1Channel implements Channel {
-        private final DeadlineInputStream in;
-        private final OutputStream out;
-        private final V1FrameEncoder encoder;
-        private final V1FrameDecoder decoder;
-        private final byte[] buffer = new byte[16 * 1024];
-        private ByteBuffer unread = ByteBuffer.allocate(0);
-
-        V1Channel(DeadlineInputStream in, OutputStream out, Network network) {
-            this.in = in;
-            this.out = out;
-            this.encoder = new V1FrameEncoder(network);
-            this.decoder = new V1FrameDecoder(network);
-        }
-
-        @Override
-        public void write(NetworkMessage message) throws IOException {
-            out.write(encoder.encode(message));
-            out.flush();
-        }
-
-        @Override
-        public NetworkMessage read() throws IOException {
-            while (true) {
-                NetworkMessage message = decoder.decode(unread);
-                if (message != null) {
-                    return message;
-                }
-                int n = in.read(buffer);
-                if (n < 0) {
-                    throw new EOFException("the node closed the connection");
-                }
-                unread = ByteBuffer.wrap(buffer, 0, n);
-            }
-        }
     }
 }

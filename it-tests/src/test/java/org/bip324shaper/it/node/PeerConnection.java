@@ -12,6 +12,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.bip324shaper.core.message.NetworkMessage;
+import org.bip324shaper.core.shaping.TrafficStats;
+import org.bip324shaper.driver.MessageTransport;
 import org.bitcoinj.base.Sha256Hash;
 import org.bitcoinj.base.internal.Buffers;
 import org.bitcoinj.core.BaseMessage;
@@ -49,7 +51,7 @@ final class PeerConnection {
 
     private final int id;
     private final InetSocketAddress remote;
-    private final MessageChannel channel;
+    private final MessageTransport channel;
     private final RegtestNode node;
     private final RegtestChain chain;
     /** Held while a group of messages that must arrive together (merkleblock + its txs) is written. */
@@ -68,7 +70,7 @@ final class PeerConnection {
     /** Guarded by this: the last block of a truncated {@code getblocks} answer, as in Core's hashContinue. */
     private Sha256Hash hashContinue;
 
-    PeerConnection(int id, InetSocketAddress remote, MessageChannel channel, RegtestNode node) {
+    PeerConnection(int id, InetSocketAddress remote, MessageTransport channel, RegtestNode node) {
         this.id = id;
         this.remote = remote;
         this.channel = channel;
@@ -85,8 +87,8 @@ final class PeerConnection {
     }
 
     synchronized PeerRecord record() {
-        return new PeerRecord(id, remote, channel.transport(), channel.sessionIdHex(), Optional.ofNullable(userAgent),
-                handshakeDone, received, closed, Optional.ofNullable(endReason), channel.wireStats());
+        return new PeerRecord(id, remote, Transport.of(channel.kind()), channel.sessionIdHex(), Optional.ofNullable(userAgent),
+                handshakeDone, received, closed, Optional.ofNullable(endReason), channel.stats().map(TrafficStats::snapshot));
     }
 
     /** Reads and answers messages until the peer leaves or breaks the protocol. */
@@ -376,6 +378,6 @@ final class PeerConnection {
 
     @Override
     public String toString() {
-        return "peer #" + id + " " + remote + " " + channel.transport().id();
+        return "peer #" + id + " " + remote + " " + channel.kind().id();
     }
 }
