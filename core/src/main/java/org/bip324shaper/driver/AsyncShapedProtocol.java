@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.HandshakeStateException;
 import org.bip324shaper.core.Hex;
+import org.bip324shaper.core.engine.Delivery;
+import org.bip324shaper.core.engine.OutboundWrite;
 import org.bip324shaper.core.engine.ShapedEngine;
 import org.bip324shaper.core.message.NetworkMessage;
 import org.bip324shaper.core.message.V2MessageCodec;
@@ -92,18 +94,20 @@ public final class AsyncShapedProtocol implements AutoCloseable {
 
     // outbound side, guarded by `outbound`; never held together with `inbound`
     private final Object outbound = new Object();
-    /** Writes whose packet the shaper still holds (queueing strategies), oldest first. */
-    private final ArrayDeque<PendingWrite> held = new ArrayDeque<>();
-    /** Writes whose bytes the engine released, waiting for the channel to take them, oldest first. */
-    private final ArrayDeque<PendingWrite> writers = new ArrayDeque<>();
-    /** Genuine packets submitted, and how many of them the shaper has released. */
-    private long submittedPackets;
-    private long releasedPackets;
+    /** Futures of the writes the channel has not taken yet, by ledger sequence number, oldest first. */
+    private final ArrayDeque<PendingWrite> pendingWrites = new ArrayDeque<>();
+    /** The engine's write the channel is taking, and the ledger position it completes. */
     private ByteBuffer inFlight;
+    private Delivery inFlightDelivers = Delivery.NONE;
     private boolean writing;
-    /** Bytes taken from the engine so far, and bytes the channel took so far: their difference is in flight. */
-    private long polledBytes;
-    private long writtenBytes;
+    /** The ledger position the channel has taken everything up to. */
+    private Delivery written = Delivery.NONE;
+    /** A graceful close is under way: no more writes; the channel closes once the engine is drained. */
+    private boolean closing;
+    private ScheduledFuture<?> lingerTimer;
+    private final long lingerNanos;
+    /** Completes with what was lost (normally nothing) once the connection has ended, however it ended. */
+    private final CompletableFuture<Delivery> ended = new CompletableFuture<>();
     private ScheduledFuture<?> tickTask;
     /** Which armed tick is current: a tick that was replaced while it waited for the lock must not act. */
     private long tickGeneration;
@@ -118,6 +122,7 @@ public final class AsyncShapedProtocol implements AutoCloseable {
         this.scheduler = scheduler;
         this.clock = options.clock();
         this.handshakeTimeout = options.handshakeTimeout();
+        this.lingerNanos = options.closeLinger().toNanos();
         this.engine = options.newEngine();
     }
 
@@ -186,9 +191,11 @@ public final class AsyncShapedProtocol implements AutoCloseable {
         return engine.stats();
     }
 
-    /** Whether the connection ended: closed here, failed, or its channel broke. */
+    /** Whether the connection is closing or ended: closed here, failed, or its channel broke. */
     public boolean isClosed() {
-        return terminal.get() != null;
+        synchronized (outbound) {
+            return closing || terminal.get() != null;
+        }
     }
 
     // --- reading -----------------------------------------------------------------------------------------------
@@ -418,65 +425,60 @@ public final class AsyncShapedProtocol implements AutoCloseable {
             if (failure != null) {
                 return CompletableFuture.failedFuture(failure);
             }
-            long backlog = polledBytes - writtenBytes + engine.pendingWriteBytes();
+            if (closing) {
+                return CompletableFuture.failedFuture(new EOFException("connection closed"));
+            }
+            long backlog = (inFlight == null ? 0 : inFlight.remaining()) + engine.pendingWriteBytes();
             if (backlog > MAX_WRITE_BACKLOG) {
                 return CompletableFuture.failedFuture(new WriteBacklogException(backlog, MAX_WRITE_BACKLOG));
             }
+            long sequence;
             try {
-                engine.sendContents(contents);
+                sequence = engine.sendContents(contents);
             } catch (HandshakeStateException e) { // the engine failed or closed while we were getting here
                 failure = terminal.get();
                 return CompletableFuture.failedFuture(failure != null ? failure : e);
             }
-            submittedPackets++;
-            held.add(new PendingWrite(future));
-            collectReleased();
+            pendingWrites.add(new PendingWrite(sequence, future));
             scheduleTick(0);
         }
         pump();
         return future;
     }
 
-    /**
-     * Moves the writes whose packets the shaper released (by a send or a tick) to the channel queue: each completes
-     * once the channel has taken everything the engine had queued up to and including its packet. Caller holds
-     * `outbound`.
-     */
-    private void collectReleased() {
-        long released = submittedPackets - engine.heldPackets();
-        if (released == releasedPackets) {
-            return;
-        }
-        long mark = polledBytes + engine.pendingWriteBytes();
-        for (; releasedPackets < released; releasedPackets++) {
-            PendingWrite w = held.poll();
-            w.mark = mark;
-            writers.add(w);
-        }
-    }
-
     /** Starts the next channel write unless one is in flight: the rest of a partial write first, then the engine's. */
     private void pump() {
-        ByteBuffer next;
+        ByteBuffer next = null;
+        boolean drained = false;
         synchronized (outbound) {
             if (writing || terminal.get() != null) {
                 return;
             }
             if (inFlight == null || !inFlight.hasRemaining()) {
-                byte[] bytes = engine.pollWrite();
-                if (bytes == null) {
+                OutboundWrite w = engine.pollOutbound();
+                if (w == null) {
                     inFlight = null;
                     if (tickDeferred) {
                         tickDeferred = false;
                         scheduleTick(0);
                     }
-                    return;
+                    drained = closing && engine.isOutboundDone();
+                    if (!drained) {
+                        return;
+                    }
+                } else {
+                    inFlight = ByteBuffer.wrap(w.bytes());
+                    inFlightDelivers = w.delivered();
                 }
-                inFlight = ByteBuffer.wrap(bytes);
-                polledBytes += bytes.length;
             }
-            writing = true;
-            next = inFlight;
+            if (!drained) {
+                writing = true;
+                next = inFlight;
+            }
+        }
+        if (drained) {
+            shutdown(new EOFException("connection closed"));
+            return;
         }
         try {
             channel.write(next, null, writeCompletion);
@@ -491,9 +493,11 @@ public final class AsyncShapedProtocol implements AutoCloseable {
             List<CompletableFuture<Void>> done = new ArrayList<>(1);
             synchronized (outbound) {
                 writing = false;
-                writtenBytes += n;
-                while (!writers.isEmpty() && writers.peek().mark <= writtenBytes) {
-                    done.add(writers.poll().future);
+                if (!inFlight.hasRemaining()) {
+                    written = inFlightDelivers;
+                    while (!pendingWrites.isEmpty() && pendingWrites.peek().sequence <= written.messages()) {
+                        done.add(pendingWrites.poll().future);
+                    }
                 }
             }
             for (CompletableFuture<Void> f : done) {
@@ -560,7 +564,6 @@ public final class AsyncShapedProtocol implements AutoCloseable {
                     return;
                 }
                 engine.tick();
-                collectReleased();
                 scheduleTick(MIN_TICK_GAP_NANOS);
             }
             pump();
@@ -585,12 +588,60 @@ public final class AsyncShapedProtocol implements AutoCloseable {
     // --- lifecycle ---------------------------------------------------------------------------------------------
 
     /**
-     * Cancels the tick, closes the channel, zeroes the keys and fails every pending future with an
-     * {@link EOFException}. Bytes of writes not yet completed may be lost: wait for their futures first. Idempotent.
+     * The graceful close, started at once and finished in the background: refuses further writes, releases every
+     * message a strategy holds (padded as it pads), lets the channel take everything accepted so far, in order, and
+     * then closes the channel and zeroes the keys. Pending reads are served until then. A peer that takes longer than
+     * {@link ConnectionOptions#closeLinger()} gets the channel closed anyway; what was lost is counted in
+     * {@link #undelivered()} and its writes' futures fail. Idempotent; never blocks, so callbacks may call it.
      */
     @Override
     public void close() {
-        shutdown(new EOFException("connection closed"));
+        closeGracefully();
+    }
+
+    /**
+     * {@link #close()}, returning a future that completes once the connection has ended, with what was accepted but
+     * never reached the channel ({@link Delivery#NONE} unless the linger ran out or the connection failed).
+     */
+    public CompletableFuture<Delivery> closeGracefully() {
+        boolean started = false;
+        synchronized (outbound) {
+            if (!closing && terminal.get() == null) {
+                closing = true;
+                started = true;
+                if (tickTask != null) {
+                    tickTask.cancel(false);
+                    tickTask = null;
+                }
+                engine.closeOutbound();
+                try {
+                    lingerTimer = scheduler.schedule(() -> shutdown(new EOFException(
+                            "connection closed: the peer did not take the last writes within the close linger")),
+                            lingerNanos, TimeUnit.NANOSECONDS);
+                } catch (RejectedExecutionException e) {
+                    lingerTimer = null; // nothing to bound the drain with: abort below
+                }
+            }
+        }
+        if (started && lingerTimer == null) {
+            abort();
+        } else if (started) {
+            pump();
+        }
+        return ended.copy();
+    }
+
+    /**
+     * The abortive close: drops everything unsent (counted in {@link #undelivered()}), closes the channel, zeroes the
+     * keys and fails every pending future with an {@link EOFException}. Idempotent.
+     */
+    public void abort() {
+        shutdown(new EOFException("connection aborted"));
+    }
+
+    /** What was accepted but never reached the channel, once the connection has ended; {@link Delivery#NONE} before. */
+    public Delivery undelivered() {
+        return ended.isDone() ? ended.join() : Delivery.NONE;
     }
 
     /** Ends the connection once, with {@code cause} as every pending and later future's failure. */
@@ -599,6 +650,7 @@ public final class AsyncShapedProtocol implements AutoCloseable {
             return;
         }
         List<PendingWrite> failedWrites;
+        Delivery lost;
         synchronized (outbound) {
             if (tickTask != null) {
                 tickTask.cancel(false);
@@ -608,11 +660,14 @@ public final class AsyncShapedProtocol implements AutoCloseable {
                 handshakeTimer.cancel(false);
                 handshakeTimer = null;
             }
-            failedWrites = new ArrayList<>(writers);
-            failedWrites.addAll(held);
-            writers.clear();
-            held.clear();
+            if (lingerTimer != null) {
+                lingerTimer.cancel(false);
+                lingerTimer = null;
+            }
+            failedWrites = new ArrayList<>(pendingWrites);
+            pendingWrites.clear();
             inFlight = null;
+            lost = engine.accepted().minus(written);
         }
         try {
             channel.close();
@@ -624,6 +679,7 @@ public final class AsyncShapedProtocol implements AutoCloseable {
         for (PendingWrite w : failedWrites) {
             w.future.completeExceptionally(cause);
         }
+        ended.complete(lost);
         drainInbound(); // fails the pending reads (or the active drainer does)
     }
 
@@ -657,13 +713,7 @@ public final class AsyncShapedProtocol implements AutoCloseable {
         }
     }
 
-    /** A write's future, completed once the channel has taken {@code mark} bytes in total (known on release). */
-    private static final class PendingWrite {
-        final CompletableFuture<Void> future;
-        long mark = Long.MAX_VALUE;
-
-        PendingWrite(CompletableFuture<Void> future) {
-            this.future = future;
-        }
+    /** A write's future, completed once the channel has taken the write that completes its ledger sequence. */
+    private record PendingWrite(long sequence, CompletableFuture<Void> future) {
     }
 }

@@ -26,6 +26,13 @@ public final class ConnectionOptions {
     private MonotonicClock clock = MonotonicClock.system();
     private TraceRecorder recorder = TraceRecorder.NONE;
     private Duration handshakeTimeout = Duration.ofSeconds(10);
+    private Duration closeLinger = DEFAULT_CLOSE_LINGER;
+
+    /**
+     * How long a graceful close waits, by default, for the socket to take what is still unsent. Closing releases
+     * everything a strategy holds at once, so this only covers a slow or stalled peer.
+     */
+    public static final Duration DEFAULT_CLOSE_LINGER = Duration.ofSeconds(2);
 
     private ConnectionOptions(Role role, Network network) {
         this.role = Objects.requireNonNull(role, "role");
@@ -64,6 +71,24 @@ public final class ConnectionOptions {
         return this;
     }
 
+    /**
+     * The longest a graceful {@code close()} waits for the socket to take the messages still unsent (default
+     * {@link #DEFAULT_CLOSE_LINGER}). Whatever is unsent after it is dropped, counted and reported by the driver's
+     * {@code undelivered()}.
+     */
+    public ConnectionOptions closeLinger(Duration linger) {
+        Objects.requireNonNull(linger, "linger");
+        if (linger.isNegative()) {
+            throw new IllegalArgumentException("close linger must not be negative, got " + linger);
+        }
+        this.closeLinger = linger;
+        return this;
+    }
+
+    public Duration closeLinger() {
+        return closeLinger;
+    }
+
     public Role role() {
         return role;
     }
@@ -96,6 +121,6 @@ public final class ConnectionOptions {
     @Override
     public String toString() {
         return "ConnectionOptions[" + role + ", " + network.id() + ", " + config + ", handshake timeout "
-                + handshakeTimeout + "]";
+                + handshakeTimeout + ", close linger " + closeLinger + "]";
     }
 }

@@ -10,15 +10,20 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.Network;
+import org.bip324shaper.core.engine.Delivery;
+import org.bip324shaper.core.engine.OutboundWrite;
 import org.bip324shaper.core.engine.ShapedEngine;
 import org.bip324shaper.core.handshake.Role;
 import org.bip324shaper.core.message.NetworkMessage;
+import org.bip324shaper.core.message.V2MessageCodec;
 import org.bip324shaper.core.shaping.MonotonicClock;
 import org.bip324shaper.core.shaping.TrafficStats;
 
@@ -46,7 +51,14 @@ public final class ShapedProtocol implements Closeable {
     private final ReentrantLock tickLock = new ReentrantLock();
     private final Condition tickChanged = tickLock.newCondition();
     private final Thread decoyThread;
-    private volatile boolean closed;
+    private static final int OPEN = 0;
+    private static final int CLOSING = 1;
+    private static final int CLOSED = 2;
+    private final AtomicInteger state = new AtomicInteger(OPEN);
+    private final CountDownLatch closedLatch = new CountDownLatch(1);
+    private final long lingerNanos;
+    /** The ledger position the stream has taken everything up to; guarded by writeLock. */
+    private volatile Delivery written = Delivery.NONE;
     /** The deadline the decoy thread sleeps towards, or {@code Long.MIN_VALUE} while it is awake. */
     private volatile long decoysSleepUntil = Long.MIN_VALUE;
     private volatile IOException writeFailure;
@@ -59,11 +71,12 @@ public final class ShapedProtocol implements Closeable {
         this.out = Objects.requireNonNull(out, "out");
         this.transport = transport;
         this.clock = options.clock();
+        this.lingerNanos = options.closeLinger().toNanos();
         this.engine = options.newEngine();
         try {
             handshake();
         } catch (IOException | RuntimeException e) {
-            closeQuietly();
+            abortQuietly();
             throw e;
         }
         decoyThread = new Thread(this::runDecoys, "bip324-decoys-" + THREAD_IDS.incrementAndGet());
@@ -168,7 +181,7 @@ public final class ShapedProtocol implements Closeable {
 
     /** A close() racing a read shows up as the engine refusing work: report it as the close it is. */
     private RuntimeException closedOr(IllegalStateException e) throws EOFException {
-        if (closed) {
+        if (state.get() != OPEN) {
             throw new EOFException("connection closed");
         }
         return e;
@@ -187,7 +200,7 @@ public final class ShapedProtocol implements Closeable {
         try {
             n = in.read(readBytes);
         } catch (IOException e) {
-            throw closed ? new EOFException("connection closed") : e;
+            throw state.get() != OPEN ? new EOFException("connection closed") : e;
         }
         if (n < 0) {
             throw new EOFException("peer closed the connection");
@@ -200,19 +213,11 @@ public final class ShapedProtocol implements Closeable {
 
     /**
      * Sends a message with its padding; blocks until the bytes are handed to the stream. A queueing strategy (a
-     * ticker) may hold a small packet for its next tick instead: then this returns at once, the decoy thread writes
-     * it on the tick, and a {@link #close()} before that tick drops it.
+     * ticker) may hold a small packet for its next tick instead: then this returns at once and the decoy thread
+     * writes it on the tick, or {@link #close()} does, whichever comes first.
      */
     public void write(NetworkMessage message) throws IOException {
-        writeLock.lock();
-        try {
-            ensureOpen();
-            engine.send(message);
-            flushWrites();
-        } finally {
-            writeLock.unlock();
-        }
-        wakeDecoysIfEarlier();
+        writeContents(V2MessageCodec.encode(message));
     }
 
     /** Sends one genuine packet's raw contents (message type + payload). */
@@ -234,19 +239,20 @@ public final class ShapedProtocol implements Closeable {
         if (failure != null) {
             throw failure;
         }
-        byte[] w;
         try {
-            boolean any = false;
-            while ((w = engine.pollWrite()) != null) {
-                out.write(w);
-                any = true;
+            OutboundWrite w;
+            Delivery through = null;
+            while ((w = engine.pollOutbound()) != null) {
+                out.write(w.bytes());
+                through = w.delivered();
             }
-            if (any) {
+            if (through != null) {
                 out.flush();
+                written = through;
             }
         } catch (IOException e) {
             writeFailure = e;
-            throw closed ? new EOFException("connection closed") : e;
+            throw state.get() != OPEN ? new EOFException("connection closed") : e;
         }
     }
 
@@ -254,7 +260,7 @@ public final class ShapedProtocol implements Closeable {
 
     private void runDecoys() {
         try {
-            while (!closed) {
+            while (state.get() == OPEN) {
                 long deadline = engine.nextDeadlineNanos();
                 long wait = deadline == Long.MAX_VALUE ? TimeUnit.SECONDS.toNanos(1) : deadline - clock.nanoTime();
                 if (wait > 0) {
@@ -263,7 +269,7 @@ public final class ShapedProtocol implements Closeable {
                         // Publish the deadline, then look again: a write that moved the schedule earlier either
                         // sees what we sleep towards (and signals) or is seen here.
                         decoysSleepUntil = deadline;
-                        if (!closed && engine.nextDeadlineNanos() >= deadline) {
+                        if (state.get() == OPEN && engine.nextDeadlineNanos() >= deadline) {
                             tickChanged.awaitNanos(wait);
                         }
                     } finally {
@@ -274,7 +280,7 @@ public final class ShapedProtocol implements Closeable {
                 }
                 writeLock.lock();
                 try {
-                    if (closed) {
+                    if (state.get() != OPEN) {
                         break;
                     }
                     engine.tick();
@@ -287,7 +293,7 @@ public final class ShapedProtocol implements Closeable {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
             // A failed write ends the connection; readers and writers see it as their own failure.
-            closeQuietly();
+            abortQuietly();
         }
     }
 
@@ -313,7 +319,7 @@ public final class ShapedProtocol implements Closeable {
     // --- lifecycle ---------------------------------------------------------------------------------------------
 
     private void ensureOpen() throws IOException {
-        if (closed) {
+        if (state.get() != OPEN) {
             throw new EOFException("connection closed");
         }
         ensureNotFailed();
@@ -331,68 +337,117 @@ public final class ShapedProtocol implements Closeable {
         }
     }
 
+    /** Closing or closed: no more writes are accepted. */
     public boolean isClosed() {
-        return closed;
+        return state.get() != OPEN;
     }
 
-    /** Stops the decoy thread, closes the streams and zeroes the keys. Idempotent; blocked readers get an exception. */
+    /**
+     * The graceful close: first puts every message accepted so far on the wire, in order (a strategy's held packets
+     * leave at once, padded as it pads), then stops the decoy thread, closes the streams and zeroes the keys. It waits
+     * at most {@link ConnectionOptions#closeLinger()} for a slow peer to take the bytes; what is still unsent then is
+     * dropped and counted in {@link #undelivered()}. Idempotent: a concurrent second call waits for the first.
+     * Blocked readers get an {@link EOFException}.
+     */
     @Override
     public void close() throws IOException {
-        if (closed) {
+        shutdown(true);
+    }
+
+    /** The abortive close: drops whatever is unsent (counted in {@link #undelivered()}) and closes at once. */
+    public void abort() throws IOException {
+        shutdown(false);
+    }
+
+    /**
+     * Messages accepted by a write but not on the wire when the connection closed (none after a graceful close
+     * unless the peer stalled past the linger or the connection failed). Empty while the connection is open.
+     */
+    public Delivery undelivered() {
+        return state.get() == CLOSED ? engine.accepted().minus(written) : Delivery.NONE;
+    }
+
+    private void shutdown(boolean graceful) throws IOException {
+        if (!state.compareAndSet(OPEN, CLOSING)) {
+            awaitClosed();
             return;
         }
-        flushHeldBeforeClose();
-        closed = true;
-        wakeDecoys();
         try {
-            transport.close();
+            if (graceful) {
+                drain();
+            }
         } finally {
-            Thread t = decoyThread;
-            if (t != null && t != Thread.currentThread()) {
-                try {
-                    t.join(TimeUnit.SECONDS.toMillis(5));
-                } catch (InterruptedException e) {
+            wakeDecoys();
+            try {
+                transport.close();
+            } finally {
+                Thread t = decoyThread;
+                boolean interrupted = false;
+                if (t != null && t != Thread.currentThread()) {
+                    try {
+                        t.join(TimeUnit.SECONDS.toMillis(5));
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+                engine.close();
+                state.set(CLOSED);
+                closedLatch.countDown();
+                if (interrupted) {
                     Thread.currentThread().interrupt();
                     throw new InterruptedIOException("interrupted while stopping the decoy thread");
                 }
             }
-            engine.close();
         }
     }
 
     /**
-     * A queueing strategy may still hold packets the application wrote: send them before closing. Best effort and
-     * bounded: a peer that stopped reading cannot make close() hang (the transport is closed after 1 s, which ends
-     * the write).
+     * Releases what the shaper holds and writes everything, bounded by the linger: a watchdog closes the transport
+     * when it runs out, which ends a write the peer does not take (and the lock wait behind it).
      */
-    private void flushHeldBeforeClose() {
-        if (writeFailure != null || engine.heldPackets() == 0) {
+    private void drain() {
+        if (writeFailure != null || protocolFailure != null) {
             return;
         }
-        Thread flusher = new Thread(() -> {
-            writeLock.lock();
-            try {
-                if (engine.releaseHeldForClose() > 0) {
-                    flushWrites();
-                }
-            } catch (IOException | RuntimeException ignored) {
-                // closing anyway
-            } finally {
-                writeLock.unlock();
-            }
-        }, "bip324-close-flush-" + THREAD_IDS.incrementAndGet());
-        flusher.setDaemon(true);
-        flusher.start();
+        ScheduledFuture<?> watchdog = SharedTickScheduler.get().schedule(this::closeTransportQuietly,
+                lingerNanos, TimeUnit.NANOSECONDS);
+        writeLock.lock();
         try {
-            flusher.join(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            engine.closeOutbound();
+            flushWrites();
+        } catch (IOException | RuntimeException e) {
+            // the linger ran out or the peer went away: what is left is counted as undelivered
+        } finally {
+            writeLock.unlock();
+            watchdog.cancel(false);
         }
     }
 
-    private void closeQuietly() {
+    private void awaitClosed() throws IOException {
+        if (Thread.currentThread() == decoyThread) {
+            return; // the closer is waiting for this thread to end
+        }
         try {
-            close();
+            if (!closedLatch.await(lingerNanos + TimeUnit.SECONDS.toNanos(6), TimeUnit.NANOSECONDS)) {
+                throw new InterruptedIOException("another close() of this connection did not finish");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for another close() to finish");
+        }
+    }
+
+    private void closeTransportQuietly() {
+        try {
+            transport.close();
+        } catch (IOException | RuntimeException ignored) {
+            // the drain sees its write fail, which is the point
+        }
+    }
+
+    private void abortQuietly() {
+        try {
+            abort();
         } catch (IOException | RuntimeException ignored) {
             // already failing; the first error is what the caller sees
         }

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
@@ -40,7 +41,12 @@ import org.bip324shaper.core.trace.TraceRecorder;
  *
  * <p>Inbound half ({@link #receive}, {@link #pollContents}, {@link #pollMessage}) and outbound half ({@link #send},
  * {@link #tick}, {@link #pollWrite}) have their own locks, so one reader thread and any number of writer threads may
- * use an engine at once. Every {@code byte[]} from {@link #pollWrite} must be written in one write, in order.
+ * use an engine at once. Every write from {@link #pollOutbound} must be written in one write, in order.
+ *
+ * <p>Nothing accepted is dropped by shaping: a strategy may hold a genuine message for its next tick, but
+ * {@link #closeOutbound()} releases everything held at once, and until the peer's {@code verack} (the version
+ * handshake, which the peer times out) nothing is held at all. Each write says which messages it completes
+ * ({@link OutboundWrite#delivered()}), so a driver can tell exactly what an abortive close lost.
  */
 public final class ShapedEngine {
     /** Wire overhead of the handshake that is neither garbage nor decoy: key, terminator and version packet. */
@@ -63,8 +69,15 @@ public final class ShapedEngine {
     private volatile Session session;
     private final ArrayDeque<byte[]> unsentBeforeSession = new ArrayDeque<>();
     private final ArrayDeque<byte[]> heldGenuine = new ArrayDeque<>();
-    private final ArrayDeque<byte[]> writes = new ArrayDeque<>();
+    private final ArrayDeque<OutboundWrite> writes = new ArrayDeque<>();
     private long pendingWriteBytes;
+    /** Every genuine message accepted so far, and those encrypted into {@link #writes} so far. */
+    private Delivery accepted = Delivery.NONE;
+    private Delivery released = Delivery.NONE;
+    /** {@link #closeOutbound()} was called: nothing more is accepted, nothing is held, no more ticks. */
+    private boolean outboundClosed;
+    /** The version handshake is over (the peer's verack, or any other message): from now on strategies may hold. */
+    private volatile boolean versionHandshakeOver;
 
     /** Clock time of the last read the driver reported; guarded by inLock. */
     private long lastReadNanos;
@@ -156,6 +169,7 @@ public final class ShapedEngine {
                         stats.recordRead(TrafficStats.Kind.DECOY, wire);
                     } else {
                         stats.recordRead(TrafficStats.Kind.GENUINE, wire);
+                        noteVersionHandshake(p.contents(), true);
                         inbound.add(p.contents());
                         recordMessage(lastReadNanos, Direction.INBOUND, p.contents());
                     }
@@ -208,6 +222,9 @@ public final class ShapedEngine {
             while (!unsentBeforeSession.isEmpty()) {
                 submit(unsentBeforeSession.poll());
             }
+            if (outboundClosed) {
+                emit(shaper.releaseHeld());
+            }
         }
     }
 
@@ -255,13 +272,22 @@ public final class ShapedEngine {
 
     // --- outbound --------------------------------------------------------------------------------------------------
 
-    /** Queues a message; its bytes (with whatever padding the shaper adds) come out of {@link #pollWrite()}. */
-    public void send(NetworkMessage message) {
-        sendContents(V2MessageCodec.encode(message));
+    /**
+     * Queues a message; its bytes (with whatever padding the shaper adds) come out of {@link #pollOutbound()}.
+     *
+     * @return its sequence number in the outbound ledger: 1 for the first message, then 2, 3, ...
+     * @throws HandshakeStateException after {@link #closeOutbound()}, {@link #close()} or a failure
+     */
+    public long send(NetworkMessage message) {
+        return sendContents(V2MessageCodec.encode(message));
     }
 
-    /** Queues one genuine packet's contents (message type + payload). Before the handshake ends, they wait. */
-    public void sendContents(byte[] contents) {
+    /**
+     * Queues one genuine packet's contents (message type + payload). Before the handshake ends, they wait.
+     *
+     * @return its sequence number, as {@link #send}
+     */
+    public long sendContents(byte[] contents) {
         Objects.requireNonNull(contents, "contents");
         if (contents.length > PacketDecoder.DEFAULT_MAX_CONTENTS) {
             throw new IllegalArgumentException("packet contents of " + contents.length + " bytes exceed "
@@ -269,18 +295,23 @@ public final class ShapedEngine {
         }
         synchronized (outLock) {
             requireUsable();
+            if (outboundClosed) {
+                throw new HandshakeStateException("the outbound half is closed: no more messages are accepted");
+            }
+            accepted = new Delivery(accepted.messages() + 1, accepted.bytes() + contents.length);
             if (session == null) {
                 unsentBeforeSession.add(contents);
             } else {
                 submit(contents);
             }
+            return accepted.messages();
         }
     }
 
     /** Lets the shaper act on the clock; call when the clock passes {@link #nextDeadlineNanos()}. */
     public void tick() {
         synchronized (outLock) {
-            if (session == null || failed || closed) {
+            if (session == null || failed || closed || outboundClosed) {
                 return;
             }
             emit(shaper.onTick());
@@ -289,17 +320,59 @@ public final class ShapedEngine {
 
     /** When {@link #tick()} is next due, by the engine's clock; {@link Long#MAX_VALUE} before the session exists. */
     public long nextDeadlineNanos() {
-        return session == null || failed || closed ? Long.MAX_VALUE : shaper.nextDeadlineNanos();
+        synchronized (outLock) {
+            return session == null || failed || closed || outboundClosed ? Long.MAX_VALUE
+                    : shaper.nextDeadlineNanos();
+        }
     }
 
-    /** The next bytes to write in ONE write, or null when there are none. */
-    public byte[] pollWrite() {
+    /** The next write to make in ONE write, with the ledger position it completes, or null when there is none. */
+    public OutboundWrite pollOutbound() {
         synchronized (outLock) {
-            byte[] w = writes.poll();
+            OutboundWrite w = writes.poll();
             if (w != null) {
-                pendingWriteBytes -= w.length;
+                pendingWriteBytes -= w.bytes().length;
             }
             return w;
+        }
+    }
+
+    /** The next bytes to write in ONE write, or null: {@link #pollOutbound()} for callers that keep no ledger. */
+    public byte[] pollWrite() {
+        OutboundWrite w = pollOutbound();
+        return w == null ? null : w.bytes();
+    }
+
+    /** Every genuine message accepted by {@link #send} so far: the ledger's end. */
+    public Delivery accepted() {
+        synchronized (outLock) {
+            return accepted;
+        }
+    }
+
+    /**
+     * The graceful close of the outbound half: accepts no more messages, stops the ticks and releases every genuine
+     * message the shaper holds at once (padded as the strategy pads), so that they come out of
+     * {@link #pollOutbound()} now. Messages queued before the session exists are released the moment it does.
+     * Once the driver has written everything, {@link #isOutboundDone()} is true and the connection may close.
+     * Idempotent.
+     */
+    public void closeOutbound() {
+        synchronized (outLock) {
+            if (outboundClosed) {
+                return;
+            }
+            outboundClosed = true;
+            if (session != null && !failed && !closed) {
+                emit(shaper.releaseHeld());
+            }
+        }
+    }
+
+    /** {@link #closeOutbound()} was called and every accepted message was handed out by {@link #pollOutbound()}. */
+    public boolean isOutboundDone() {
+        synchronized (outLock) {
+            return outboundClosed && writes.isEmpty() && released.equals(accepted);
         }
     }
 
@@ -307,24 +380,6 @@ public final class ShapedEngine {
     public int heldPackets() {
         synchronized (outLock) {
             return heldGenuine.size() + unsentBeforeSession.size();
-        }
-    }
-
-    /**
-     * For an orderly close: puts every genuine packet the shaper still holds (a ticker's queue) into one last write,
-     * without asking the shaper, so that closing never silently drops what the application sent. Returns how many
-     * packets were released; afterwards only {@link #pollWrite()} and {@link #close()} make sense.
-     */
-    public int releaseHeldForClose() {
-        synchronized (outLock) {
-            if (session == null || failed || closed || heldGenuine.isEmpty()) {
-                return 0;
-            }
-            int n = heldGenuine.size();
-            WireItem[] items = new WireItem[n];
-            java.util.Arrays.fill(items, WireItem.GENUINE);
-            emit(Flush.of(items));
-            return n;
         }
     }
 
@@ -337,7 +392,26 @@ public final class ShapedEngine {
 
     private void submit(byte[] contents) {
         heldGenuine.add(contents);
+        noteVersionHandshake(contents, false);
         emit(shaper.onGenuine(contents.length));
+        if (!versionHandshakeOver || outboundClosed) {
+            // bitcoinj gives up on a version handshake that takes 5 s: none of it may wait for a tick
+            emit(shaper.releaseHeld());
+        }
+    }
+
+    /**
+     * The version handshake ends with the peer's {@code verack}, or as soon as any message that is not part of it
+     * flows either way (a connection that never shakes hands the bitcoin way is shaped from its first message).
+     */
+    private void noteVersionHandshake(byte[] contents, boolean fromPeer) {
+        if (versionHandshakeOver) {
+            return;
+        }
+        String type = VersionHandshake.longType(contents);
+        if (!VersionHandshake.isPart(type) || (fromPeer && VersionHandshake.VERACK.equals(type))) {
+            versionHandshakeOver = true;
+        }
     }
 
     /** Encrypts one flush into one write, packets in the shaper's order. */
@@ -359,6 +433,7 @@ public final class ShapedEngine {
             total += PacketEncoder.wireLength(contents.length);
         }
         ByteBuffer out = ByteBuffer.allocate(total);
+        Delivery before = released;
         long now = recorder == TraceRecorder.NONE ? 0 : clock.nanoTime();
         for (WireItem item : flush.items()) {
             if (item instanceof WireItem.Decoy d) {
@@ -371,17 +446,21 @@ public final class ShapedEngine {
                 recordMessage(now, Direction.OUTBOUND, contents);
                 int n = encoder.encode(ByteBuffer.wrap(contents), false, null, out);
                 stats.recordWrite(TrafficStats.Kind.GENUINE, n);
+                released = new Delivery(released.messages() + 1, released.bytes() + contents.length);
             }
         }
         byte[] bytes = out.array();
         if (flush.cuts().isEmpty()) {
-            addWrite(now, bytes);
+            addWrite(now, bytes, released);
             return;
         }
-        // The strategy chose where writes end, possibly inside a packet: one write per piece, back to back.
+        // The strategy chose where writes end, possibly inside a packet: one write per piece, back to back. Only the
+        // last piece completes the flush's messages.
+        List<Integer> lengths = flush.writeLengths(bytes.length);
         int from = 0;
-        for (int length : flush.writeLengths(bytes.length)) {
-            addWrite(now, Arrays.copyOfRange(bytes, from, from + length));
+        for (int i = 0; i < lengths.size(); i++) {
+            int length = lengths.get(i);
+            addWrite(now, Arrays.copyOfRange(bytes, from, from + length), i == lengths.size() - 1 ? released : before);
             from += length;
         }
     }
@@ -389,13 +468,13 @@ public final class ShapedEngine {
     private void takeHandshakeOutbound() {
         if (handshake != null && handshake.hasOutbound()) {
             byte[] bytes = handshake.takeOutbound();
-            addWrite(recorder == TraceRecorder.NONE ? 0 : clock.nanoTime(), bytes);
+            addWrite(recorder == TraceRecorder.NONE ? 0 : clock.nanoTime(), bytes, Delivery.NONE);
         }
     }
 
-    private void addWrite(long now, byte[] bytes) {
+    private void addWrite(long now, byte[] bytes, Delivery delivered) {
         recorder.write(now, Direction.OUTBOUND, bytes.length);
-        writes.add(bytes);
+        writes.add(new OutboundWrite(bytes, delivered));
         pendingWriteBytes += bytes.length;
     }
 

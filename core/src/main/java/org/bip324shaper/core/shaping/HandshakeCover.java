@@ -122,6 +122,11 @@ public record HandshakeCover(int minGarbage, int maxGarbage, int minDecoys, int 
                 }
 
                 @Override
+                public void onRelease(long now, Flush.Builder out) {
+                    inner.onRelease(now, out);
+                }
+
+                @Override
                 public long nextDeadlineNanos() {
                     return inner.nextDeadlineNanos();
                 }

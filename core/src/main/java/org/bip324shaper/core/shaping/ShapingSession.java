@@ -28,6 +28,18 @@ public interface ShapingSession {
      */
     void onGenuine(int contentsLength, long nowNanos, Flush.Builder out);
 
+    /**
+     * The driver must send every held genuine packet now (a graceful close, or the version handshake, which must not
+     * wait for a tick): release them all into {@code out}, padded as this strategy pads. Called on the padding
+     * session only, and only while packets are held. Must not move the tick schedule. The default releases them
+     * unpadded.
+     */
+    default void onRelease(long nowNanos, Flush.Builder out) {
+        while (out.heldGenuine() > 0) {
+            out.genuine();
+        }
+    }
+
     /** {@link #nextDeadlineNanos()} has passed ({@code nowNanos >= deadline}); append what is due to {@code out}. */
     default void onTick(long nowNanos, Flush.Builder out) {
     }

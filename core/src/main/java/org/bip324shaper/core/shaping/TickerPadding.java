@@ -173,6 +173,21 @@ public record TickerPadding(List<Integer> writeSizes, Duration minGap, Duration 
             deadline = nowNanos + nextGap();
         }
 
+        /** Looks like a tick write when what is held fits one; else like a bypass. The schedule stays. */
+        @Override
+        public void onRelease(long nowNanos, Flush.Builder out) {
+            long held = out.heldWireBytes();
+            int size = config.writeSizeFor(held);
+            if (size < 0) {
+                config.envelope.release(out, bypassBuckets, random);
+                return;
+            }
+            while (out.heldGenuine() > 0) {
+                out.genuine();
+            }
+            WireFill.fill(out, size - held);
+        }
+
         @Override
         public long nextDeadlineNanos() {
             return deadline;

@@ -129,6 +129,35 @@ public final class TrafficShaper {
         }
     }
 
+    /**
+     * Releases every held genuine packet now, padded as the padding strategy pads, without waiting for its tick: for
+     * a graceful close, and for messages that must not wait (the version handshake). Returns {@link Flush#EMPTY}
+     * when nothing is held. The tick schedule is unchanged.
+     *
+     * @throws IllegalStateException if the padding strategy kept a packet back
+     */
+    public Flush releaseHeld() {
+        lock.lock();
+        try {
+            requireHandshake();
+            if (held.isEmpty()) {
+                return Flush.EMPTY;
+            }
+            long now = clock.nanoTime();
+            Flush.Builder out = newBuilder();
+            out.allowGenuine(true);
+            padding.onRelease(now, out);
+            out.allowGenuine(false);
+            if (out.heldGenuine() > 0) {
+                throw new IllegalStateException("padding strategy " + config.padding() + " kept "
+                        + out.heldGenuine() + " genuine packet(s) back when asked to release them all");
+            }
+            return finish(out, Outbound.of(out, held.size()), now);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Absolute clock time at which the driver must call {@link #onTick()}, or {@link Long#MAX_VALUE} for never. */
     public long nextDeadlineNanos() {
         lock.lock();
