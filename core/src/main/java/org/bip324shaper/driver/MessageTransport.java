@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.util.Locale;
 import java.util.Optional;
 import org.bip324shaper.core.Network;
+import org.bip324shaper.core.engine.Delivery;
 import org.bip324shaper.core.message.NetworkMessage;
 import org.bip324shaper.core.shaping.TrafficStats;
 
@@ -57,9 +58,25 @@ public interface MessageTransport extends Closeable {
 
     boolean isClosed();
 
-    /** Ends the connection; idempotent. A v2 transport first sends what its shaper still holds (bounded). */
+    /**
+     * The graceful close: every message a write accepted goes on the wire first (a v2 shaper's held packets too),
+     * bounded by the linger for a peer that does not read; then the connection ends. Idempotent.
+     */
     @Override
     void close() throws IOException;
+
+    /** Ends the connection at once, dropping what a v2 shaper still holds (counted in {@link #undelivered()}). */
+    default void abort() throws IOException {
+        close();
+    }
+
+    /**
+     * Messages a write accepted that never reached the wire, once closed: none after a graceful close unless the
+     * peer stalled past the linger or the connection failed. A v1 write returns only once its frame is written.
+     */
+    default Delivery undelivered() {
+        return Delivery.NONE;
+    }
 
     /** Plain v1 frames of {@code network} over a connected socket, which the transport then owns. */
     static MessageTransport v1(Socket socket, Network network) throws IOException {
@@ -81,15 +98,15 @@ public interface MessageTransport extends Closeable {
     }
 
     /** An established BIP-324 session; closing the transport closes the protocol. */
-    static MessageTransport v2(ShapedProtocol protocol, Network network) {
-        return new V2MessageTransport(protocol, network, () -> { });
+    static MessageTransport v2(ShapedProtocol protocol) {
+        return new V2MessageTransport(protocol, () -> { });
     }
 
     /**
-     * As {@link #v2(ShapedProtocol, Network)}, with {@code underlying} (e.g. the socket under streams the protocol
-     * does not close) closed after the protocol, which wakes a blocked read.
+     * As {@link #v2(ShapedProtocol)}, with {@code underlying} (e.g. the socket under streams the protocol does not
+     * close) closed after the protocol, which wakes a blocked read.
      */
-    static MessageTransport v2(ShapedProtocol protocol, Network network, Closeable underlying) {
-        return new V2MessageTransport(protocol, network, underlying);
+    static MessageTransport v2(ShapedProtocol protocol, Closeable underlying) {
+        return new V2MessageTransport(protocol, underlying);
     }
 }

@@ -7,20 +7,19 @@ import java.util.Objects;
 import java.util.Optional;
 import org.bip324shaper.core.HandshakeStateException;
 import org.bip324shaper.core.Network;
+import org.bip324shaper.core.engine.Delivery;
 import org.bip324shaper.core.message.NetworkMessage;
 import org.bip324shaper.core.shaping.TrafficStats;
 
 /** A {@link ShapedProtocol} as a {@link MessageTransport}. */
 final class V2MessageTransport implements MessageTransport {
     private final ShapedProtocol protocol;
-    private final Network network;
     private final Closeable underlying;
     /** Taken at once: closing the protocol zeroes the session, its id included. */
     private final String sessionIdHex;
 
-    V2MessageTransport(ShapedProtocol protocol, Network network, Closeable underlying) {
+    V2MessageTransport(ShapedProtocol protocol, Closeable underlying) {
         this.protocol = Objects.requireNonNull(protocol, "protocol");
-        this.network = Objects.requireNonNull(network, "network");
         this.underlying = Objects.requireNonNull(underlying, "underlying");
         this.sessionIdHex = protocol.sessionIdHex();
     }
@@ -32,7 +31,7 @@ final class V2MessageTransport implements MessageTransport {
 
     @Override
     public Network network() {
-        return network;
+        return protocol.network();
     }
 
     @Override
@@ -77,7 +76,21 @@ final class V2MessageTransport implements MessageTransport {
     }
 
     @Override
+    public void abort() throws IOException {
+        try {
+            protocol.abort();
+        } finally {
+            underlying.close();
+        }
+    }
+
+    @Override
+    public Delivery undelivered() {
+        return protocol.undelivered();
+    }
+
+    @Override
     public String toString() {
-        return "V2MessageTransport[" + network.id() + ", session " + sessionIdHex.substring(0, 8) + "...]";
+        return "V2MessageTransport[" + protocol.network().id() + ", session " + sessionIdHex.substring(0, 8) + "...]";
     }
 }

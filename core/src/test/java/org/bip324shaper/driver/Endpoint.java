@@ -68,7 +68,7 @@ interface Endpoint extends AutoCloseable {
 
         Blocking(ShapedProtocol p) {
             this.p = p;
-            this.transport = MessageTransport.v2(p, org.bip324shaper.core.Network.REGTEST);
+            this.transport = MessageTransport.v2(p);
         }
 
         @Override

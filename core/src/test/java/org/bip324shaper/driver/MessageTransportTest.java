@@ -218,8 +218,8 @@ class MessageTransportTest {
         }, loopback.pool);
         ShapedProtocol initiator = ShapedProtocol.over(pair.a(),
                 Loopback.options(Role.INITIATOR, TrafficConfig.DEFAULT));
-        return new MessageTransport[] {MessageTransport.v2(initiator, Network.REGTEST),
-            MessageTransport.v2(responder.get(10, TimeUnit.SECONDS), Network.REGTEST)};
+        return new MessageTransport[] {MessageTransport.v2(initiator),
+            MessageTransport.v2(responder.get(10, TimeUnit.SECONDS))};
     }
 
     private CompletableFuture<Void> pump(MessageTransport from, MessageTransport to, int count) {

@@ -83,7 +83,7 @@ public final class NodeProbe {
             ShapedProtocol protocol = v2.protocol();
             try {
                 v2.input().deadline(System.nanoTime() + timeout.toNanos());
-                VersionMessage version = exchange(MessageTransport.v2(protocol, network), node);
+                VersionMessage version = exchange(MessageTransport.v2(protocol), node);
                 return new Result(Transport.V2, Optional.of(protocol.sessionIdHex()), Optional.empty(), version);
             } finally {
                 protocol.close();

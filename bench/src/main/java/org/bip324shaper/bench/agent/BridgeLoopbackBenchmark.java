@@ -228,7 +228,7 @@ public final class BridgeLoopbackBenchmark {
 
         static Link v2(InetSocketAddress node, AgentConfig config) throws IOException {
             return new Link(MessageTransport.v2(ShapedProtocol.over(dial(node), ShapedProtocol.options(
-                    Role.INITIATOR, NET).config(AgentShaping.trafficConfig(config))), NET));
+                    Role.INITIATOR, NET).config(AgentShaping.trafficConfig(config)))));
         }
 
         void send(Prepared message) throws IOException {

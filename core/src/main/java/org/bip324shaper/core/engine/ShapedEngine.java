@@ -67,8 +67,9 @@ public final class ShapedEngine {
 
     // guarded by outLock
     private volatile Session session;
-    private final ArrayDeque<byte[]> unsentBeforeSession = new ArrayDeque<>();
-    private final ArrayDeque<byte[]> heldGenuine = new ArrayDeque<>();
+    /** Contents accepted and not yet encrypted: views (position 0) the sender handed over, never copied. */
+    private final ArrayDeque<ByteBuffer> unsentBeforeSession = new ArrayDeque<>();
+    private final ArrayDeque<ByteBuffer> heldGenuine = new ArrayDeque<>();
     private final ArrayDeque<OutboundWrite> writes = new ArrayDeque<>();
     private long pendingWriteBytes;
     /** Every genuine message accepted so far, and those encrypted into {@link #writes} so far. */
@@ -169,9 +170,9 @@ public final class ShapedEngine {
                         stats.recordRead(TrafficStats.Kind.DECOY, wire);
                     } else {
                         stats.recordRead(TrafficStats.Kind.GENUINE, wire);
-                        noteVersionHandshake(p.contents(), true);
+                        noteVersionHandshake(p.contents(), 0, p.contents().length, true);
                         inbound.add(p.contents());
-                        recordMessage(lastReadNanos, Direction.INBOUND, p.contents());
+                        recordMessage(lastReadNanos, Direction.INBOUND, p.contents(), 0, p.contents().length);
                     }
                 }
             } catch (Bip324Exception | RuntimeException e) {
@@ -279,7 +280,7 @@ public final class ShapedEngine {
      * @throws HandshakeStateException after {@link #closeOutbound()}, {@link #close()} or a failure
      */
     public long send(NetworkMessage message) {
-        return sendContents(V2MessageCodec.encode(message));
+        return sendContents(V2MessageCodec.contents(message));
     }
 
     /**
@@ -288,17 +289,33 @@ public final class ShapedEngine {
      * @return its sequence number, as {@link #send}
      */
     public long sendContents(byte[] contents) {
+        return sendContents(ByteBuffer.wrap(Objects.requireNonNull(contents, "contents")));
+    }
+
+    /**
+     * Queues the remaining bytes of {@code contents} as one genuine packet's contents, without copying a heap buffer:
+     * it is read when the packet is encrypted, so it must not change until then (a message's own bytes never do).
+     * Its position is not moved.
+     *
+     * @return its sequence number, as {@link #send}
+     */
+    public long sendContents(ByteBuffer contents) {
         Objects.requireNonNull(contents, "contents");
-        if (contents.length > PacketDecoder.DEFAULT_MAX_CONTENTS) {
-            throw new IllegalArgumentException("packet contents of " + contents.length + " bytes exceed "
+        if (contents.remaining() > PacketDecoder.DEFAULT_MAX_CONTENTS) {
+            throw new IllegalArgumentException("packet contents of " + contents.remaining() + " bytes exceed "
                     + PacketDecoder.DEFAULT_MAX_CONTENTS);
         }
+        return accept(contents.hasArray() ? contents.slice() : ByteBuffer.allocate(contents.remaining())
+                .put(contents.duplicate()).flip());
+    }
+
+    private long accept(ByteBuffer contents) {
         synchronized (outLock) {
             requireUsable();
             if (outboundClosed) {
                 throw new HandshakeStateException("the outbound half is closed: no more messages are accepted");
             }
-            accepted = new Delivery(accepted.messages() + 1, accepted.bytes() + contents.length);
+            accepted = new Delivery(accepted.messages() + 1, accepted.bytes() + contents.remaining());
             if (session == null) {
                 unsentBeforeSession.add(contents);
             } else {
@@ -390,10 +407,10 @@ public final class ShapedEngine {
         }
     }
 
-    private void submit(byte[] contents) {
+    private void submit(ByteBuffer contents) {
         heldGenuine.add(contents);
-        noteVersionHandshake(contents, false);
-        emit(shaper.onGenuine(contents.length));
+        noteVersionHandshake(contents.array(), contents.arrayOffset(), contents.remaining(), false);
+        emit(shaper.onGenuine(contents.remaining()));
         if (!versionHandshakeOver || outboundClosed) {
             // bitcoinj gives up on a version handshake that takes 5 s: none of it may wait for a tick
             emit(shaper.releaseHeld());
@@ -404,11 +421,11 @@ public final class ShapedEngine {
      * The version handshake ends with the peer's {@code verack}, or as soon as any message that is not part of it
      * flows either way (a connection that never shakes hands the bitcoin way is shaped from its first message).
      */
-    private void noteVersionHandshake(byte[] contents, boolean fromPeer) {
+    private void noteVersionHandshake(byte[] contents, int offset, int length, boolean fromPeer) {
         if (versionHandshakeOver) {
             return;
         }
-        String type = VersionHandshake.longType(contents);
+        String type = VersionHandshake.longType(contents, offset, length);
         if (!VersionHandshake.isPart(type) || (fromPeer && VersionHandshake.VERACK.equals(type))) {
             versionHandshakeOver = true;
         }
@@ -426,11 +443,11 @@ public final class ShapedEngine {
         }
         int genuine = flush.genuineCount();
         int index = 0;
-        for (byte[] contents : heldGenuine) {
+        for (ByteBuffer contents : heldGenuine) {
             if (index++ == genuine) {
                 break;
             }
-            total += PacketEncoder.wireLength(contents.length);
+            total += PacketEncoder.wireLength(contents.remaining());
         }
         ByteBuffer out = ByteBuffer.allocate(total);
         Delivery before = released;
@@ -441,12 +458,13 @@ public final class ShapedEngine {
                 int n = encoder.encode(ByteBuffer.allocate(d.contentsLength()), true, null, out);
                 stats.recordWrite(TrafficStats.Kind.DECOY, n);
             } else {
-                byte[] contents = heldGenuine.poll();
+                ByteBuffer contents = heldGenuine.poll();
+                int length = contents.remaining();
                 // Stamped when it goes on the wire, with its write: a held packet is recorded when released.
-                recordMessage(now, Direction.OUTBOUND, contents);
-                int n = encoder.encode(ByteBuffer.wrap(contents), false, null, out);
+                recordMessage(now, Direction.OUTBOUND, contents.array(), contents.arrayOffset(), length);
+                int n = encoder.encode(contents, false, null, out);
                 stats.recordWrite(TrafficStats.Kind.GENUINE, n);
-                released = new Delivery(released.messages() + 1, released.bytes() + contents.length);
+                released = new Delivery(released.messages() + 1, released.bytes() + length);
             }
         }
         byte[] bytes = out.array();
@@ -515,23 +533,23 @@ public final class ShapedEngine {
         }
     }
 
-    private void recordMessage(long now, Direction direction, byte[] contents) {
-        if (recorder == TraceRecorder.NONE || contents.length == 0) {
+    private void recordMessage(long now, Direction direction, byte[] contents, int offset, int length) {
+        if (recorder == TraceRecorder.NONE || length == 0) {
             return;
         }
         String type;
         int payload;
-        int id = contents[0] & 0xff;
+        int id = contents[offset] & 0xff;
         if (id != 0) {
             type = MessageTypes.command(id).orElse("unknown-" + id);
-            payload = contents.length - 1;
-        } else if (contents.length >= V2MessageCodec.LONG_TYPE_LENGTH) {
+            payload = length - 1;
+        } else if (length >= V2MessageCodec.LONG_TYPE_LENGTH) {
             int end = 1;
-            while (end < V2MessageCodec.LONG_TYPE_LENGTH && contents[end] != 0) {
+            while (end < V2MessageCodec.LONG_TYPE_LENGTH && contents[offset + end] != 0) {
                 end++;
             }
-            type = end == 1 ? "malformed" : new String(contents, 1, end - 1, StandardCharsets.US_ASCII);
-            payload = contents.length - V2MessageCodec.LONG_TYPE_LENGTH;
+            type = end == 1 ? "malformed" : new String(contents, offset + 1, end - 1, StandardCharsets.US_ASCII);
+            payload = length - V2MessageCodec.LONG_TYPE_LENGTH;
         } else {
             type = "malformed";
             payload = 0;

@@ -118,7 +118,7 @@ class LosslessCloseTest {
         assertEquals(sent.size(), toPeer.size(), "messages lost on close under " + spec);
         for (int i = 0; i < sent.size(); i++) {
             assertEquals(sent.get(i).command(), toPeer.get(i).command());
-            assertArrayEquals(sent.get(i).payload(), toPeer.get(i).payload());
+            assertArrayEquals(sent.get(i).copyPayload(), toPeer.get(i).copyPayload());
         }
         assertNotNull(last);
         assertEquals(sent.size() + 2, ours.accepted().messages());

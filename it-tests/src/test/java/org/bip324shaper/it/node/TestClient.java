@@ -32,7 +32,7 @@ final class TestClient implements Closeable {
     static TestClient v2(int port) throws IOException {
         Socket socket = connect(port);
         return new TestClient(MessageTransport.v2(ShapedProtocol.over(socket,
-                ShapedProtocol.options(Role.INITIATOR, Network.REGTEST)), Network.REGTEST));
+                ShapedProtocol.options(Role.INITIATOR, Network.REGTEST))));
     }
 
     private static Socket connect(int port) throws IOException {

@@ -56,7 +56,7 @@ final class TransportAcceptor {
                     ShapedProtocol.options(Role.RESPONDER, network));
             recorded.stopRecording();
             socket.setSoTimeout(oldTimeout);
-            return MessageTransport.v2(protocol, network, socket);
+            return MessageTransport.v2(protocol, socket);
         } catch (V1PeerException e) {
             socket.setSoTimeout(oldTimeout);
             return MessageTransport.v1(socket, network, recorded.recorded());
