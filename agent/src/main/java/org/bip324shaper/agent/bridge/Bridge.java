@@ -10,6 +10,10 @@ import java.net.SocketException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.bip324shaper.agent.log.AgentLog;
@@ -18,11 +22,18 @@ import org.bip324shaper.agent.log.LogFormat;
 /**
  * The in-JVM end of redirected connects: a loopback listener (opened on first use) that accepts each redirected
  * wallet socket, pairs it with the peer the wallet asked for, and hands it to a {@link BridgedConnection} that
- * opens the upstream through the {@link UpstreamConnector} and pumps bytes.
+ * opens the upstream through the {@link UpstreamConnector} and pumps messages, on a bounded pool of reused threads.
  */
 public final class Bridge implements Closeable {
 
     static final Duration DEFAULT_PAIRING_TTL = Duration.ofSeconds(10);
+    /**
+     * The bridge's threads, shared by all its connections: two per open connection (one blocking read each way),
+     * reused, and idle ones end after {@link #IDLE_THREAD_SECONDS}. A wallet keeps about a dozen peers; a
+     * connection beyond this bound is refused and logged rather than given new threads.
+     */
+    static final int MAX_THREADS = 128;
+    private static final long IDLE_THREAD_SECONDS = 30;
 
     private final UpstreamConnector connector;
     private final PeerDialer dialer;
@@ -30,6 +41,7 @@ public final class Bridge implements Closeable {
     private final PendingPairings pairings;
     private final AtomicLong connectionIds = new AtomicLong();
     private volatile ServerSocket listener;
+    private volatile ThreadPoolExecutor pool;
     private volatile boolean closed;
 
     public Bridge(UpstreamConnector connector, PeerDialer dialer, AgentLog log) {
@@ -104,6 +116,7 @@ public final class Bridge implements Closeable {
             throw new IOException("bridge closed");
         }
         if (listener == null) {
+            pool = newPool();
             ServerSocket server = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
             listener = server;
             Thread acceptor = new Thread(() -> acceptLoop(server), "bip324-bridge-accept");
@@ -135,12 +148,34 @@ public final class Bridge implements Closeable {
                 closeQuietly(accepted);
                 continue;
             }
-            BridgedConnection connection = new BridgedConnection(pairing.get().connectionId(), accepted,
-                    pairing.get().peer(), connector, dialer, log);
-            Thread worker = new Thread(connection, "bip324-bridge-#" + pairing.get().connectionId());
-            worker.setDaemon(true); // never keeps the wallet's JVM alive
-            worker.start();
+            new BridgedConnection(pairing.get().connectionId(), accepted, pairing.get().peer(), connector, dialer,
+                    log, pool).start();
         }
+    }
+
+    private static ThreadPoolExecutor newPool() {
+        AtomicLong threadIds = new AtomicLong();
+        return new ThreadPoolExecutor(0, MAX_THREADS, IDLE_THREAD_SECONDS, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), new ThreadFactory() {
+                    @Override
+                    public Thread newThread(Runnable task) {
+                        Thread t = new Thread(task, "bip324-bridge-" + threadIds.incrementAndGet());
+                        t.setDaemon(true); // never keeps the wallet's JVM alive
+                        return t;
+                    }
+                });
+    }
+
+    /** Threads of the bridge's pool now alive (busy or idle), for tests and diagnostics. */
+    int poolThreads() {
+        ThreadPoolExecutor current = pool;
+        return current == null ? 0 : current.getPoolSize();
+    }
+
+    /** Threads of the bridge's pool now running a connection's task (diagnostics; leak checks in tests). */
+    public int busyThreads() {
+        ThreadPoolExecutor current = pool;
+        return current == null ? 0 : current.getActiveCount();
     }
 
     private static void pauseAfterAcceptFailure() {
@@ -165,6 +200,10 @@ public final class Bridge implements Closeable {
         ServerSocket current = listener;
         if (current != null) {
             closeQuietly(current);
+        }
+        ThreadPoolExecutor threads = pool;
+        if (threads != null) {
+            threads.shutdown(); // open connections run to their end; no new ones
         }
     }
 

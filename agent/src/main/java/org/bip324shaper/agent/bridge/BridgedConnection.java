@@ -1,28 +1,40 @@
 package org.bip324shaper.agent.bridge;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bip324shaper.agent.log.AgentLog;
 import org.bip324shaper.agent.log.LogFormat;
 import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.Network;
+import org.bip324shaper.core.message.NetworkMessage;
+import org.bip324shaper.core.message.V1FrameEncoder;
 import org.bip324shaper.core.shaping.TrafficStats;
+import org.bip324shaper.driver.MessageTransport;
 
 /**
- * One wallet connection accepted by the bridge: waits for the wallet's first bytes (the network magic), opens
- * the upstream session, pumps both directions until either side ends, and logs one line at open and at close.
+ * One wallet connection accepted by the bridge: reads the wallet's network magic (once: the wallet's transport
+ * decodes its stream from those bytes on), opens the upstream session, and pumps whole messages both ways on two
+ * tasks of the bridge's bounded pool, logging one line at open and one at close.
+ *
+ * <p>Ending: the wallet's end of stream closes the session gracefully, which first puts on the wire everything the
+ * wallet sent (bounded by the session's linger; what is left is counted as {@code undelivered}). The peer's end of
+ * stream, or bad data from either side, ends both. The close line is written by the peer-to-wallet task once the
+ * session is closed, and before the wallet's socket closes, so it is out by the time the wallet sees the end.
  */
-final class BridgedConnection implements Runnable {
+final class BridgedConnection {
 
     /** The wallet speaks first (its version message); one that stays silent this long is dropped. */
     static final int FIRST_BYTES_TIMEOUT_MILLIS = 30_000;
     private static final int MAGIC_LENGTH = 4;
-    private static final int BUFFER_BYTES = 16 * 1024;
+    private static final int RAW_BUFFER_BYTES = 16 * 1024;
 
     private final long id;
     private final Socket wallet;
@@ -30,72 +42,202 @@ final class BridgedConnection implements Runnable {
     private final UpstreamConnector connector;
     private final PeerDialer dialer;
     private final AgentLog log;
+    private final Executor pool;
     private final AtomicLong walletToPeer = new AtomicLong();
     private final AtomicLong peerToWallet = new AtomicLong();
+    private volatile UpstreamSession session;
 
     BridgedConnection(long id, Socket wallet, InetSocketAddress peer, UpstreamConnector connector, PeerDialer dialer,
-                      AgentLog log) {
+                      AgentLog log, Executor pool) {
         this.id = id;
         this.wallet = wallet;
         this.peer = peer;
         this.connector = connector;
         this.dialer = dialer;
         this.log = log;
+        this.pool = pool;
     }
 
-    @Override
-    public void run() {
-        try {
-            relay();
-        } catch (IOException | RuntimeException e) {
-            log.warn(prefix() + "failed: " + describe(e));
-        } finally {
+    /** Opens and runs the connection on the pool; a full pool refuses it (logged, the wallet's socket closed). */
+    void start() {
+        if (!submit(this::open)) {
             Bridge.closeQuietly(wallet);
         }
     }
 
-    private void relay() throws IOException {
+    private boolean submit(Runnable task) {
+        try {
+            pool.execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            log.warn(prefix() + "refused: the bridge's " + Bridge.MAX_THREADS + " threads are all busy");
+            return false;
+        }
+    }
+
+    private void open() {
+        boolean handedOver = false;
+        try {
+            handedOver = openSession();
+        } catch (IOException | RuntimeException e) {
+            log.warn(prefix() + "failed: " + describe(e));
+        } finally {
+            if (!handedOver) {
+                Bridge.closeQuietly(wallet);
+            }
+        }
+    }
+
+    /** Returns whether the pumps now own the connection. */
+    private boolean openSession() throws IOException {
         wallet.setTcpNoDelay(true);
         wallet.setSoTimeout(FIRST_BYTES_TIMEOUT_MILLIS);
-        InputStream fromWallet = wallet.getInputStream();
-        byte[] head = fromWallet.readNBytes(MAGIC_LENGTH);
+        byte[] head = wallet.getInputStream().readNBytes(MAGIC_LENGTH);
         wallet.setSoTimeout(0);
         if (head.length == 0) {
             log.debug(prefix() + "wallet closed before sending anything; peer not dialed");
-            return;
+            return false;
         }
         Optional<Network> network = head.length == MAGIC_LENGTH ? Network.fromMagic(head, 0) : Optional.empty();
-
-        UpstreamSession session;
+        UpstreamSession opened;
         try {
-            session = connector.open(new UpstreamRequest(id, peer, network), dialer);
+            opened = connector.open(new UpstreamRequest(id, peer, network), dialer);
         } catch (IOException | RuntimeException e) {
             log.warn(prefix() + "could not open the upstream to " + LogFormat.address(peer) + ": " + describe(e));
+            return false;
+        }
+        session = opened;
+        log.info(prefix() + "open peer=" + LogFormat.address(peer)
+                + " network=" + network.map(Network::id).orElse("unknown")
+                + " transport=" + opened.transport()
+                + " session=" + opened.sessionId().orElse("-")
+                + opened.note().map(note -> " (" + note + ")").orElse(""));
+        if (opened.rawPeer().isPresent()) {
+            relayRaw(head, opened.rawPeer().get());
+            return true;
+        }
+        MessageTransport fromWallet = MessageTransport.v1(wallet, network.get(), head);
+        if (!submit(() -> peerToWallet(opened.messages(), fromWallet))) {
+            closeSessionQuietly(false);
+            logClose();
+            return false;
+        }
+        walletToPeer(fromWallet, opened.messages());
+        return true;
+    }
+
+    /** The wallet's messages to the peer; the wallet's end of stream is passed on (what it sent still goes out). */
+    private void walletToPeer(MessageTransport fromWallet, MessageTransport toPeer) {
+        try {
+            while (true) {
+                NetworkMessage m = fromWallet.read();
+                toPeer.write(m);
+                walletToPeer.addAndGet(V1FrameEncoder.HEADER_LENGTH + m.payloadLength());
+            }
+        } catch (EOFException e) {
+            try {
+                session.walletFinished();
+            } catch (IOException | RuntimeException closing) {
+                closeSessionQuietly(true);
+            }
+        } catch (Bip324Exception e) {
+            // e.g. a bad checksum, an oversize length or another network's magic: the stream cannot go on, but
+            // what the wallet sent before it still goes out
+            log.warn(prefix() + "bad data from the wallet, closing both sides: " + describe(e));
+            closeSessionQuietly(true); // ends the other direction too
+        } catch (IOException | RuntimeException e) {
+            log.debug(prefix() + "wallet->peer ended: " + describe(e));
+            closeSessionQuietly(true);
+        }
+    }
+
+    /** The peer's messages to the wallet; the last task of the connection: it logs the close and ends the wallet. */
+    private void peerToWallet(MessageTransport fromPeer, MessageTransport toWallet) {
+        try {
+            while (true) {
+                NetworkMessage m = fromPeer.read();
+                toWallet.write(m);
+                peerToWallet.addAndGet(V1FrameEncoder.HEADER_LENGTH + m.payloadLength());
+            }
+        } catch (EOFException e) {
+            // the peer closed, or the session was closed from the wallet's side
+        } catch (Bip324Exception e) {
+            log.warn(prefix() + "bad data from the peer " + LogFormat.address(peer) + ", closing both sides: "
+                    + describe(e));
+        } catch (IOException | RuntimeException e) {
+            log.debug(prefix() + "peer->wallet ended: " + describe(e));
+        } finally {
+            closeSessionQuietly(true); // waits for a close the other task began
+            logClose();
+            Bridge.closeQuietly(wallet);
+        }
+    }
+
+    /** A stream without a known network cannot be framed: bytes both ways, untouched. */
+    private void relayRaw(byte[] head, Socket peerSocket) throws IOException {
+        InputStream walletIn = wallet.getInputStream();
+        OutputStream toPeer = peerSocket.getOutputStream();
+        toPeer.write(head);
+        walletToPeer.addAndGet(head.length);
+        if (!submit(() -> {
+            try {
+                copy(peerSocket.getInputStream(), wallet.getOutputStream(), peerToWallet);
+            } catch (IOException e) {
+                log.debug(prefix() + "peer->wallet ended: " + describe(e));
+            } finally {
+                closeSessionQuietly(true);
+                logClose();
+                Bridge.closeQuietly(wallet);
+            }
+        })) {
+            closeSessionQuietly(false);
             return;
         }
         try {
-            log.info(prefix() + "open peer=" + LogFormat.address(peer)
-                    + " network=" + network.map(Network::id).orElse("unknown")
-                    + " transport=" + session.transport()
-                    + " session=" + session.sessionId().orElse("-")
-                    + session.note().map(note -> " (" + note + ")").orElse(""));
-            Thread upstream = new Thread(() -> pumpWalletToPeer(head, fromWallet, session),
-                    Thread.currentThread().getName() + "-up");
-            upstream.setDaemon(true);
-            upstream.start();
-            try {
-                pump(session.fromPeer(), wallet.getOutputStream(), peerToWallet);
-            } catch (Bip324Exception e) {
-                log.warn(prefix() + "bad data from the peer " + LogFormat.address(peer) + ", closing both sides: "
-                        + describe(e));
-            }
-        } finally {
-            Bridge.closeQuietly(session);
-            // logged before the wallet's socket closes, so the line is out by the time the wallet sees the end
-            log.info(prefix() + "close peer=" + LogFormat.address(peer)
-                    + " wallet->peer=" + walletToPeer.get() + " peer->wallet=" + peerToWallet.get() + " bytes"
-                    + session.wireStats().map(BridgedConnection::describeWire).orElse(""));
+            copy(walletIn, toPeer, walletToPeer);
+            peerSocket.shutdownOutput(); // pass the wallet's half-close on, as TCP would
+        } catch (IOException e) {
+            log.debug(prefix() + "wallet->peer ended: " + describe(e));
+            closeSessionQuietly(false);
         }
+    }
+
+    private static void copy(InputStream in, OutputStream out, AtomicLong counter) throws IOException {
+        byte[] buffer = new byte[RAW_BUFFER_BYTES];
+        try {
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                out.write(buffer, 0, n);
+                counter.addAndGet(n);
+            }
+        } catch (IOException e) {
+            if (!Bridge.isClosedSocket(e)) {
+                throw e;
+            }
+        }
+    }
+
+    private void closeSessionQuietly(boolean graceful) {
+        UpstreamSession s = session;
+        if (s == null) {
+            return;
+        }
+        try {
+            if (graceful) {
+                s.close();
+            } else {
+                s.abort();
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // closing anyway; what did not reach the peer is in undelivered()
+        }
+    }
+
+    private void logClose() {
+        UpstreamSession s = session;
+        log.info(prefix() + "close peer=" + LogFormat.address(peer)
+                + " wallet->peer=" + walletToPeer.get() + " peer->wallet=" + peerToWallet.get() + " bytes"
+                + " undelivered=" + s.undelivered()
+                + s.wireStats().map(BridgedConnection::describeWire).orElse(""));
     }
 
     /** The v2 wire bytes each way by kind: what the shaping cost, never what was said. */
@@ -104,40 +246,6 @@ final class BridgedConnection implements Runnable {
                 + " handshake=" + (stats.written().handshakeBytes() + stats.written().garbageBytes())
                 + " received genuine=" + stats.read().genuineBytes() + " decoy=" + stats.read().decoyBytes()
                 + " handshake=" + (stats.read().handshakeBytes() + stats.read().garbageBytes());
-    }
-
-    private void pumpWalletToPeer(byte[] head, InputStream fromWallet, UpstreamSession session) {
-        try {
-            OutputStream toPeer = session.toPeer();
-            toPeer.write(head);
-            toPeer.flush();
-            walletToPeer.addAndGet(head.length);
-            pump(fromWallet, toPeer, walletToPeer);
-            toPeer.close(); // the wallet half-closed: tell the session, which tells the peer
-        } catch (Bip324Exception e) {
-            // e.g. a bad checksum, an oversize length or another network's magic: the stream cannot go on
-            log.warn(prefix() + "bad data from the wallet, closing both sides: " + describe(e));
-            Bridge.closeQuietly(session); // ends the other direction too
-        } catch (IOException | RuntimeException e) {
-            log.debug(prefix() + "wallet->peer ended: " + describe(e));
-            Bridge.closeQuietly(session); // ends the other direction too
-        }
-    }
-
-    /** Copies until end of stream; a socket closed by the other pump also ends it. */
-    private static void pump(InputStream in, OutputStream out, AtomicLong counter) throws IOException {
-        byte[] buffer = new byte[BUFFER_BYTES];
-        try {
-            for (int n; (n = in.read(buffer)) >= 0; ) {
-                out.write(buffer, 0, n);
-                out.flush();
-                counter.addAndGet(n);
-            }
-        } catch (IOException e) {
-            if (!Bridge.isClosedSocket(e)) {
-                throw e;
-            }
-        }
     }
 
     private String prefix() {

@@ -101,7 +101,7 @@ public final class V2UpstreamConnector implements UpstreamConnector {
             throw new IOException("v2 handshake failed after the peer's key arrived: " + describe(e), e);
         }
         if (outcome instanceof V2HandshakeAttempt.Established established) {
-            return new V2Session(established.protocol(), network, recorder);
+            return new V2Session(established.protocol(), recorder);
         }
         recorder.close();
         String reason = ((V2HandshakeAttempt.Dropped) outcome).reason();
