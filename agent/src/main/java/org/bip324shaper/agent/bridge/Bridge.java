@@ -10,12 +10,15 @@ import java.net.SocketException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import org.bip324shaper.agent.config.Normalization;
 import org.bip324shaper.agent.log.AgentLog;
 import org.bip324shaper.agent.log.LogFormat;
 
@@ -42,18 +45,32 @@ public final class Bridge implements Closeable {
     private final AtomicLong connectionIds = new AtomicLong();
     private volatile ServerSocket listener;
     private volatile ThreadPoolExecutor pool;
+    private volatile ScheduledThreadPoolExecutor timer;
+    private final Set<Normalization> normalize;
+    private final ParkedLinks parked = new ParkedLinks();
     private volatile boolean closed;
 
     public Bridge(UpstreamConnector connector, PeerDialer dialer, AgentLog log) {
+        this(connector, dialer, log, Normalization.none());
+    }
+
+    /** A bridge that normalizes the wallet's traffic as {@code normalize} says ({@link UpstreamLink}). */
+    public Bridge(UpstreamConnector connector, PeerDialer dialer, AgentLog log, Set<Normalization> normalize) {
         this(connector, dialer, log, DEFAULT_PAIRING_TTL, new LongSupplier() { // no lambda bootstrap in premain
             @Override
             public long getAsLong() {
                 return System.nanoTime();
             }
-        });
+        }, normalize);
     }
 
     Bridge(UpstreamConnector connector, PeerDialer dialer, AgentLog log, Duration pairingTtl, LongSupplier nanoClock) {
+        this(connector, dialer, log, pairingTtl, nanoClock, Normalization.none());
+    }
+
+    private Bridge(UpstreamConnector connector, PeerDialer dialer, AgentLog log, Duration pairingTtl,
+                   LongSupplier nanoClock, Set<Normalization> normalize) {
+        this.normalize = Objects.requireNonNull(normalize, "normalize");
         this.connector = Objects.requireNonNull(connector, "connector");
         this.dialer = Objects.requireNonNull(dialer, "dialer");
         this.log = Objects.requireNonNull(log, "log");
@@ -117,6 +134,17 @@ public final class Bridge implements Closeable {
         }
         if (listener == null) {
             pool = newPool();
+            if (!normalize.isEmpty()) {
+                timer = new ScheduledThreadPoolExecutor(1, new ThreadFactory() {
+                    @Override
+                    public Thread newThread(Runnable task) {
+                        Thread t = new Thread(task, "bip324-bridge-timer");
+                        t.setDaemon(true);
+                        return t;
+                    }
+                });
+                timer.setRemoveOnCancelPolicy(true);
+            }
             ServerSocket server = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
             listener = server;
             Thread acceptor = new Thread(() -> acceptLoop(server), "bip324-bridge-accept");
@@ -149,7 +177,7 @@ public final class Bridge implements Closeable {
                 continue;
             }
             new BridgedConnection(pairing.get().connectionId(), accepted, pairing.get().peer(), connector, dialer,
-                    log, pool).start();
+                    log, pool, normalize, parked, timer).start();
         }
     }
 
@@ -204,6 +232,10 @@ public final class Bridge implements Closeable {
         ThreadPoolExecutor threads = pool;
         if (threads != null) {
             threads.shutdown(); // open connections run to their end; no new ones
+        }
+        ScheduledThreadPoolExecutor clock = timer;
+        if (clock != null) {
+            clock.shutdown();
         }
     }
 

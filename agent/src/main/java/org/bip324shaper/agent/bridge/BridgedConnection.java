@@ -7,9 +7,12 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
+import org.bip324shaper.agent.config.Normalization;
 import org.bip324shaper.agent.log.AgentLog;
 import org.bip324shaper.agent.log.LogFormat;
 import org.bip324shaper.core.Bip324Exception;
@@ -43,12 +46,16 @@ final class BridgedConnection {
     private final PeerDialer dialer;
     private final AgentLog log;
     private final Executor pool;
+    private final Set<Normalization> normalize;
+    private final ParkedLinks parked;
+    private final ScheduledExecutorService timer;
     private final AtomicLong walletToPeer = new AtomicLong();
     private final AtomicLong peerToWallet = new AtomicLong();
     private volatile UpstreamSession session;
 
     BridgedConnection(long id, Socket wallet, InetSocketAddress peer, UpstreamConnector connector, PeerDialer dialer,
-                      AgentLog log, Executor pool) {
+                      AgentLog log, Executor pool, Set<Normalization> normalize, ParkedLinks parked,
+                      ScheduledExecutorService timer) {
         this.id = id;
         this.wallet = wallet;
         this.peer = peer;
@@ -56,6 +63,9 @@ final class BridgedConnection {
         this.dialer = dialer;
         this.log = log;
         this.pool = pool;
+        this.normalize = normalize;
+        this.parked = parked;
+        this.timer = timer;
     }
 
     /** Opens and runs the connection on the pool; a full pool refuses it (logged, the wallet's socket closed). */
@@ -99,6 +109,9 @@ final class BridgedConnection {
             return false;
         }
         Optional<Network> network = head.length == MAGIC_LENGTH ? Network.fromMagic(head, 0) : Optional.empty();
+        if (!normalize.isEmpty() && network.isPresent()) {
+            return runLinked(MessageTransport.v1(wallet, network.get(), head), network.get());
+        }
         UpstreamSession opened;
         try {
             opened = connector.open(new UpstreamRequest(id, peer, network), dialer);
@@ -124,6 +137,72 @@ final class BridgedConnection {
         }
         walletToPeer(fromWallet, opened.messages());
         return true;
+    }
+
+    /**
+     * With normalization: the wallet's messages go through an {@link UpstreamLink}, a parked one for this peer if
+     * there is one (a reconnect spliced onto the session the wallet dropped), else a new session's.
+     */
+    private boolean runLinked(MessageTransport fromWallet, Network network) throws IOException {
+        UpstreamLink link = null;
+        UpstreamLink.Wallet me = new UpstreamLink.Wallet(id, wallet, fromWallet, true);
+        if (normalize.contains(Normalization.RECONNECT)) {
+            Optional<UpstreamLink> waiting = parked.claim(peer);
+            if (waiting.isPresent() && waiting.get().session().messages().network() != network) {
+                waiting.get().end("the wallet reconnected on another network", true);
+            } else if (waiting.isPresent() && waiting.get().splice(me)) {
+                link = waiting.get();
+            }
+        }
+        if (link != null) {
+            session = link.session();
+            log.info(prefix() + "open peer=" + LogFormat.address(peer) + " network=" + network.id()
+                    + " transport=" + session.transport() + " session=" + session.sessionId().orElse("-")
+                    + " (spliced onto the upstream of #" + link.openedBy() + ": no new peer connection)");
+        } else {
+            try {
+                session = connector.open(new UpstreamRequest(id, peer, Optional.of(network)), dialer);
+            } catch (IOException | RuntimeException e) {
+                log.warn(prefix() + "could not open the upstream to " + LogFormat.address(peer) + ": " + describe(e));
+                return false;
+            }
+            logOpen(network);
+            me = new UpstreamLink.Wallet(id, wallet, fromWallet, false);
+            link = new UpstreamLink(id, peer, session, normalize, timer, pool, parked, log);
+            if (!link.start(me)) {
+                logClose();
+                return false;
+            }
+        }
+        boolean graceful = false;
+        try {
+            while (true) {
+                link.fromWallet(me, fromWallet.read());
+            }
+        } catch (EOFException e) {
+            graceful = true;
+        } catch (Bip324Exception e) {
+            log.warn(prefix() + "bad data from the wallet, closing both sides: " + describe(e));
+        } catch (IOException | RuntimeException e) {
+            log.debug(prefix() + "wallet->peer ended: " + describe(e));
+        }
+        UpstreamLink.Detached how = link.detach(me, graceful);
+        log.info(prefix() + "close peer=" + LogFormat.address(peer) + " wallet->peer=" + me.toPeer.get()
+                + " peer->wallet=" + me.toWallet.get() + " bytes"
+                + (how == UpstreamLink.Detached.PARKED
+                        ? " upstream=parked (kept " + UpstreamLink.PARK_SECONDS + " s for a reconnect)"
+                        : " undelivered=" + session.undelivered()
+                                + session.wireStats().map(BridgedConnection::describeWire).orElse(""))
+                + "; normalized: " + link.summary());
+        Bridge.closeQuietly(wallet);
+        return true;
+    }
+
+    private void logOpen(Network network) {
+        UpstreamSession s = session;
+        log.info(prefix() + "open peer=" + LogFormat.address(peer) + " network=" + network.id()
+                + " transport=" + s.transport() + " session=" + s.sessionId().orElse("-")
+                + s.note().map(note -> " (" + note + ")").orElse(""));
     }
 
     /** The wallet's messages to the peer; the wallet's end of stream is passed on (what it sent still goes out). */

@@ -4,7 +4,9 @@ import java.nio.file.Path;
 
 import java.util.Collections;
 import java.util.Objects;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.bip324shaper.agent.log.LogLevel;
@@ -23,9 +25,12 @@ import org.bip324shaper.core.shaping.ShapingStrategies;
  * @param loopback  whether loopback destinations are intercepted too
  * @param requireV2 whether an intercepted connection that cannot speak v2 is refused rather than relayed as v1
  * @param logLevel  stderr verbosity
+ * @param traceDir  where to write one shape trace per v2 connection, if anywhere
+ * @param normalize what the bridge normalizes in the wallet's traffic ({@link Normalization})
  */
 public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String> shaping, SortedSet<Integer> ports,
-                          boolean loopback, boolean requireV2, LogLevel logLevel, Optional<Path> traceDir) {
+                          boolean loopback, boolean requireV2, LogLevel logLevel, Optional<Path> traceDir,
+                          Set<Normalization> normalize) {
 
     /** The P2P ports of mainnet, testnet3, testnet4, signet and regtest. */
     public static final SortedSet<Integer> DEFAULT_PORTS =
@@ -53,6 +58,15 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String>
             }
         }
         ports = Collections.unmodifiableSortedSet(new TreeSet<>(ports));
+        Objects.requireNonNull(normalize, "normalize");
+        normalize = normalize.isEmpty() ? Normalization.none()
+                : Collections.unmodifiableSet(EnumSet.copyOf(normalize));
+    }
+
+    /** A configuration without normalization. */
+    public AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String> shaping, SortedSet<Integer> ports,
+                       boolean loopback, boolean requireV2, LogLevel logLevel, Optional<Path> traceDir) {
+        this(padding, decoy, shaping, ports, loopback, requireV2, logLevel, traceDir, Normalization.none());
     }
 
     /** A configuration that records no traces. */
@@ -77,12 +91,14 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String>
      * @throws IllegalArgumentException if {@code spec} is not a preset or a valid strategy spec
      */
     public AgentConfig withShaping(String spec) {
-        return new AgentConfig(padding, decoy, Optional.of(spec), ports, loopback, requireV2, logLevel, traceDir);
+        return new AgentConfig(padding, decoy, Optional.of(spec), ports, loopback, requireV2, logLevel, traceDir,
+                normalize);
     }
 
     /** This configuration, writing connection traces into {@code dir}. */
     public AgentConfig withTraceDir(Path dir) {
-        return new AgentConfig(padding, decoy, shaping, ports, loopback, requireV2, logLevel, Optional.of(dir));
+        return new AgentConfig(padding, decoy, shaping, ports, loopback, requireV2, logLevel, Optional.of(dir),
+                normalize);
     }
 
     public boolean interceptsPort(int port) {
@@ -99,7 +115,8 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String>
                 + "," + AgentOption.LOOPBACK.key() + "=" + loopback
                 + "," + AgentOption.REQUIRE_V2.key() + "=" + requireV2
                 + "," + AgentOption.LOG.key() + "=" + logLevel.id()
-                + (traceDir.isPresent() ? "," + AgentOption.TRACE.key() + "=" + traceDir.get() : "");
+                + (traceDir.isPresent() ? "," + AgentOption.TRACE.key() + "=" + traceDir.get() : "")
+                + (normalize.isEmpty() ? "" : "," + AgentOption.NORMALIZE.key() + "=" + Normalization.format(normalize));
     }
 
     static String joinPorts(SortedSet<Integer> ports) {

@@ -31,6 +31,8 @@ public final class AgentConfigParser {
     private static final String PROPERTY_PREFIX = "bip324.";
     private static final String ENV_PREFIX = "BIP324_";
     private static final String AGENT_ARGUMENT = "agent argument";
+    /** The shaping preset made for wallets: it turns every {@link Normalization} on unless {@code normalize} says. */
+    static final String WALLET_PRESET = "wallet";
 
     private AgentConfigParser() {
     }
@@ -68,6 +70,7 @@ public final class AgentConfigParser {
         LogLevel logLevel = defaults.logLevel();
         Optional<String> shaping = defaults.shaping();
         Optional<java.nio.file.Path> traceDir = defaults.traceDir();
+        java.util.Set<Normalization> normalize = null; // not given: follows the shaping preset
         for (RawValue value : raw.values()) {
             if (value.option() == AgentOption.SHAPING) {
                 String problem = shapingProblem(value.text());
@@ -91,6 +94,18 @@ public final class AgentConfigParser {
                 }
                 continue;
             }
+            if (value.option() == AgentOption.NORMALIZE) {
+                java.util.Set<Normalization> parsed = value.text().length() > MAX_INPUT_CHARS ? null
+                        : Normalization.parse(value.text());
+                if (parsed == null) {
+                    problems.add("normalize: bad value '" + shorten(value.text()) + "' from " + value.source()
+                            + " (expected " + AgentOption.NORMALIZE.syntax() + "); using "
+                            + AgentOption.NORMALIZE.defaultText());
+                } else {
+                    normalize = parsed;
+                }
+                continue;
+            }
             Object parsed = value.text().length() > MAX_INPUT_CHARS ? null : parseValue(value);
             if (parsed == null) {
                 problems.add(value.option().key() + ": bad value '" + shorten(value.text()) + "' from "
@@ -108,8 +123,12 @@ public final class AgentConfigParser {
                 default: throw new AssertionError(value.option());
             }
         }
-        return new ParsedConfig(new AgentConfig(padding, decoy, shaping, ports, loopback, requireV2, logLevel, traceDir),
-                problems);
+        if (normalize == null) {
+            normalize = shaping.isPresent() && shaping.get().equals(WALLET_PRESET) ? Normalization.all()
+                    : Normalization.none();
+        }
+        return new ParsedConfig(new AgentConfig(padding, decoy, shaping, ports, loopback, requireV2, logLevel, traceDir,
+                normalize), problems);
     }
 
     /** Lower case, trimmed, with ';' (the stand-in for ',' inside agent arguments) turned back into ','. */
@@ -147,7 +166,7 @@ public final class AgentConfigParser {
             case LOOPBACK:
             case REQUIRE_V2: return parseBoolean(text);
             case LOG: return LogLevel.fromId(text).orElse(null);
-            default: throw new AssertionError(value.option()); // SHAPING and TRACE are handled by the caller
+            default: throw new AssertionError(value.option()); // SHAPING, TRACE, NORMALIZE: handled by the caller
         }
     }
 

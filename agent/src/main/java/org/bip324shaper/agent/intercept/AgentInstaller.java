@@ -38,7 +38,8 @@ public final class AgentInstaller {
             log.warn("java.net.Socket connects will not be intercepted (cannot see its proxy settings): " + e);
             socketInternals = Optional.empty();
         }
-        Bridge bridge = new Bridge(upstreamFor(config, log), new BypassingDialer(PEER_CONNECT_TIMEOUT), log);
+        Bridge bridge = new Bridge(upstreamFor(config, log), new BypassingDialer(PEER_CONNECT_TIMEOUT), log,
+                config.normalize());
         // an anonymous class, not a method reference: no lambda bootstrap while the wallet waits to start
         Predicate<InetSocketAddress> isBridge = new Predicate<>() {
             @Override

@@ -56,6 +56,26 @@ class AgentConfigParserTest {
     }
 
     @Test
+    void normalizationIsOffByDefaultAndEachPartCanBeTurnedOn() {
+        assertEquals(Normalization.none(), AgentConfig.defaults().normalize());
+        assertEquals(Normalization.all(), args("normalize=wallet").config().normalize());
+        assertEquals(Set.of(Normalization.PINGS), args("normalize=pings").config().normalize());
+        assertEquals(Normalization.all(), args("normalize=reconnect+pings").config().normalize());
+        assertEquals(Normalization.none(), args("normalize=off").config().normalize());
+        assertEquals(Set.of(Normalization.RECONNECT), AgentConfigParser.parse(null,
+                Map.of("bip324.normalize", "reconnect"), Map.of()).config().normalize());
+        AgentConfig config = args("normalize=pings+reconnect,log=warn").config();
+        assertEquals(config, args(config.toAgentArgs()).config(), config.toAgentArgs());
+    }
+
+    @Test
+    void aBadNormalizationIsReportedAndLeftOff() {
+        ParsedConfig parsed = args("normalize=pings+typo");
+        assertOneProblemContaining(parsed, "normalize: bad value 'pings+typo'", "off|wallet|pings+reconnect");
+        assertEquals(Normalization.none(), parsed.config().normalize());
+    }
+
+    @Test
     void traceDirectoryIsOffByDefaultAndRoundTrips() {
         assertEquals(java.util.Optional.empty(), AgentConfig.defaults().traceDir());
         ParsedConfig parsed = args("trace=/tmp/bip324-traces,padding=off");
@@ -209,7 +229,8 @@ class AgentConfigParserTest {
     void optionNamesFollowOneScheme() {
         assertEquals("bip324.require-v2", AgentOption.REQUIRE_V2.systemProperty());
         assertEquals("BIP324_REQUIRE_V2", AgentOption.REQUIRE_V2.environmentVariable());
-        assertEquals(Set.of("padding", "decoy", "shaping", "ports", "loopback", "require-v2", "log", "trace"),
+        assertEquals(Set.of("padding", "decoy", "shaping", "ports", "loopback", "require-v2", "log", "trace",
+                        "normalize"),
                 java.util.Arrays.stream(AgentOption.values()).map(AgentOption::key)
                         .collect(java.util.stream.Collectors.toSet()));
     }

@@ -13,6 +13,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.bip324shaper.agent.bridge.Bridge;
 import org.bip324shaper.agent.bridge.UpstreamConnector;
+import org.bip324shaper.agent.config.Normalization;
 import org.bip324shaper.agent.log.AgentLog;
 import org.bip324shaper.agent.log.LogLevel;
 
@@ -28,12 +29,17 @@ public final class BridgeHarness implements Closeable {
 
     /** @param connector makes the upstream under test, given the captured log */
     public BridgeHarness(Function<AgentLog, UpstreamConnector> connector) {
+        this(connector, Normalization.none());
+    }
+
+    /** A bridge that normalizes the wallet's traffic as {@code normalize} says. */
+    public BridgeHarness(Function<AgentLog, UpstreamConnector> connector, Set<Normalization> normalize) {
         AgentLog log = new AgentLog(LogLevel.DEBUG, new PrintStream(logBytes, true, StandardCharsets.UTF_8));
         bridge = new Bridge(connector.apply(log), peer -> {
             Socket socket = new Socket();
             socket.connect(peer, 5000);
             return socket;
-        }, log);
+        }, log, normalize);
     }
 
     /** A connected "wallet" socket: bound first, its pairing registered, then connected to the bridge. */
@@ -86,6 +92,7 @@ public final class BridgeHarness implements Closeable {
         now.removeIf(t -> t.getName().equals("bip324-bridge-accept"));
         // the bridge's pool keeps idle threads for a while (busy ones are counted above)
         now.removeIf(t -> t.getName().matches("bip324-bridge-\\d+"));
+        now.removeIf(t -> t.getName().equals("bip324-bridge-timer")); // one for the whole bridge
         return now;
     }
 
