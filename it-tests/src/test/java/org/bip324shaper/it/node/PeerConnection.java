@@ -58,6 +58,8 @@ final class PeerConnection {
     private final ReentrantLock sendLock = new ReentrantLock();
 
     private final Map<String, Integer> received = new TreeMap<>();
+    /** Guarded by this: {@link System#nanoTime()} at each {@code ping} the peer sent. */
+    private final List<Long> pingNanos = new ArrayList<>();
     private volatile String userAgent;
     private volatile boolean versionReceived;
     private volatile boolean handshakeDone;
@@ -87,8 +89,9 @@ final class PeerConnection {
     }
 
     synchronized PeerRecord record() {
-        return new PeerRecord(id, remote, Transport.of(channel.kind()), channel.sessionIdHex(), Optional.ofNullable(userAgent),
-                handshakeDone, received, closed, Optional.ofNullable(endReason), channel.stats().map(TrafficStats::snapshot));
+        return new PeerRecord(id, remote, Transport.of(channel.kind()), channel.sessionIdHex(),
+                Optional.ofNullable(userAgent), handshakeDone, received, closed, Optional.ofNullable(endReason),
+                channel.stats().map(TrafficStats::snapshot), pingNanos);
     }
 
     /** Reads and answers messages until the peer leaves or breaks the protocol. */
@@ -98,6 +101,9 @@ final class PeerConnection {
                 NetworkMessage m = channel.read();
                 synchronized (this) {
                     received.merge(m.command(), 1, Integer::sum);
+                    if (m.command().equals("ping")) {
+                        pingNanos.add(System.nanoTime());
+                    }
                 }
                 handle(m);
             }
@@ -134,6 +140,11 @@ final class PeerConnection {
         String command = m.command();
         if (!versionReceived && !command.equals("version")) {
             throw new ProtocolException("'" + command + "' before 'version'");
+        }
+        if (handshakeDone && (command.equals("verack") || command.equals("sendaddrv2")
+                || command.equals("wtxidrelay"))) {
+            // Bitcoin Core disconnects a peer for these once the version handshake is over
+            throw new ProtocolException("'" + command + "' after 'verack'");
         }
         switch (command) {
             case "version" -> onVersion(VersionMessage.read(payload));
