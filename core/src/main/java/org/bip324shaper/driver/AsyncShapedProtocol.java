@@ -90,6 +90,8 @@ public final class AsyncShapedProtocol implements AutoCloseable {
     private boolean draining;
     private boolean peerClosed;
     private boolean handshakeDone;
+    /** Everything is written and the channel half-closed: reads now only discard, until the peer's end. */
+    private boolean lingering;
     private final ReadCompletion readCompletion = new ReadCompletion();
 
     // outbound side, guarded by `outbound`; never held together with `inbound`
@@ -337,7 +339,7 @@ public final class AsyncShapedProtocol implements AutoCloseable {
     }
 
     private boolean needsChannelRead() {
-        return !reading && !peerClosed && terminal.get() == null && !hasUnread()
+        return !lingering && !reading && !peerClosed && terminal.get() == null && !hasUnread()
                 && (!handshakeDone || !readers.isEmpty());
     }
 
@@ -366,9 +368,69 @@ public final class AsyncShapedProtocol implements AutoCloseable {
         }
     }
 
+    /**
+     * Closing a channel that still has unread bytes from the peer sends a reset, and a reset makes the peer's kernel
+     * discard what it received and its application has not read yet: our last messages. So half-close instead (a
+     * FIN after the last byte), then read and discard until the peer, having read everything, closes too (Bitcoin
+     * Core does at once); the linger timer armed by the close bounds the wait.
+     */
+    private void lingerForPeerEnd() {
+        boolean startRead;
+        synchronized (inbound) {
+            lingering = true;
+            startRead = !reading;
+            if (peerClosed) {
+                startRead = false;
+            }
+        }
+        try {
+            channel.shutdownOutput();
+        } catch (IOException | RuntimeException e) {
+            shutdown(new EOFException("connection closed"));
+            return;
+        }
+        if (!startRead) {
+            synchronized (inbound) {
+                if (!peerClosed) {
+                    return; // the read in flight continues as a discarding one
+                }
+            }
+            shutdown(new EOFException("connection closed"));
+            return;
+        }
+        discardRead();
+    }
+
+    private void discardRead() {
+        synchronized (inbound) {
+            reading = true;
+        }
+        try {
+            channel.read(ByteBuffer.allocate(SMALL_READ), null, readCompletion);
+        } catch (RuntimeException e) {
+            shutdown(new EOFException("connection closed"));
+        }
+    }
+
     private final class ReadCompletion implements CompletionHandler<Integer, Void> {
         @Override
         public void completed(Integer n, Void attachment) {
+            boolean discarding;
+            synchronized (inbound) {
+                discarding = lingering;
+                if (discarding) {
+                    reading = false;
+                    peerClosed |= n < 0;
+                }
+            }
+            if (discarding) {
+                if (n < 0) {
+                    shutdown(new EOFException("connection closed"));
+                } else {
+                    discardRead();
+                }
+                return;
+            }
             if (n > 0) {
                 engine.recordRead(n);
             }
@@ -477,7 +539,7 @@ public final class AsyncShapedProtocol implements AutoCloseable {
             }
         }
         if (drained) {
-            shutdown(new EOFException("connection closed"));
+            lingerForPeerEnd();
             return;
         }
         try {
@@ -616,8 +678,7 @@ public final class AsyncShapedProtocol implements AutoCloseable {
                 engine.closeOutbound();
                 try {
                     lingerTimer = scheduler.schedule(() -> shutdown(new EOFException(
-                            "connection closed: the peer did not take the last writes within the close linger")),
-                            lingerNanos, TimeUnit.NANOSECONDS);
+                            "connection closed at the end of the close linger")), lingerNanos, TimeUnit.NANOSECONDS);
                 } catch (RejectedExecutionException e) {
                     lingerTimer = null; // nothing to bound the drain with: abort below
                 }

@@ -41,6 +41,10 @@ public final class ShapedProtocol implements Closeable {
     private final InputStream in;
     private final OutputStream out;
     private final Closeable transport;
+    /** The socket under the streams, if there is one: a graceful close half-closes it and lingers. */
+    private final Socket socket;
+    /** The peer ended its stream (a read returned end of stream). */
+    private volatile boolean peerEnded;
     private final MonotonicClock clock;
 
     private final ReentrantLock readLock = new ReentrantLock();
@@ -65,8 +69,9 @@ public final class ShapedProtocol implements Closeable {
     /** The first protocol error the peer caused; the engine is unusable after it. */
     private volatile Bip324Exception protocolFailure;
 
-    private ShapedProtocol(ConnectionOptions options, InputStream in, OutputStream out, Closeable transport)
-            throws IOException {
+    private ShapedProtocol(ConnectionOptions options, InputStream in, OutputStream out, Closeable transport,
+                           Socket socket) throws IOException {
+        this.socket = socket;
         this.in = Objects.requireNonNull(in, "in");
         this.out = Objects.requireNonNull(out, "out");
         this.transport = transport;
@@ -92,7 +97,7 @@ public final class ShapedProtocol implements Closeable {
             } finally {
                 out.close();
             }
-        });
+        }, null);
     }
 
     /**
@@ -106,13 +111,29 @@ public final class ShapedProtocol implements Closeable {
         socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, options.handshakeTimeout().toMillis()));
         ShapedProtocol p;
         try {
-            p = new ShapedProtocol(options, socket.getInputStream(), socket.getOutputStream(), socket);
+            p = new ShapedProtocol(options, socket.getInputStream(), socket.getOutputStream(), socket, socket);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
         }
         socket.setSoTimeout(oldTimeout);
         return p;
+    }
+
+    /**
+     * Runs the handshake over a connected socket whose reads go through {@code in} (a stream over the socket's own,
+     * e.g. one that enforces deadlines); writes go to the socket. Closing closes {@code in} and the socket, and a
+     * graceful close half-closes the socket and lingers as {@link #close()} says. The caller sets the socket's
+     * options and timeouts.
+     */
+    public static ShapedProtocol over(Socket socket, InputStream in, ConnectionOptions options) throws IOException {
+        return new ShapedProtocol(options, in, socket.getOutputStream(), () -> {
+            try {
+                in.close();
+            } finally {
+                socket.close();
+            }
+        }, socket);
     }
 
     /** Same as {@link ConnectionOptions#of}. */
@@ -207,6 +228,7 @@ public final class ShapedProtocol implements Closeable {
             throw state.get() != OPEN ? new EOFException("connection closed") : e;
         }
         if (n < 0) {
+            peerEnded = true;
             throw new EOFException("peer closed the connection");
         }
         engine.recordRead(n);
@@ -421,6 +443,7 @@ public final class ShapedProtocol implements Closeable {
         if (writeFailure != null || protocolFailure != null) {
             return;
         }
+        long deadline = System.nanoTime() + lingerNanos;
         ScheduledFuture<?> watchdog = SharedTickScheduler.get().schedule(this::closeTransportQuietly,
                 lingerNanos, TimeUnit.NANOSECONDS);
         writeLock.lock();
@@ -429,9 +452,48 @@ public final class ShapedProtocol implements Closeable {
             flushWrites();
         } catch (IOException | RuntimeException e) {
             // the linger ran out or the peer went away: what is left is counted as undelivered
+            return;
         } finally {
             writeLock.unlock();
             watchdog.cancel(false);
+        }
+        lingerForPeerEnd(deadline);
+    }
+
+    /**
+     * Closing a socket that still has unread bytes from the peer sends a reset, and a reset makes the peer's kernel
+     * discard what it received and its application has not read yet: our last messages. So half-close instead (a
+     * FIN after the last byte), then read and discard until the peer, having read everything, closes too (Bitcoin
+     * Core does at once), or the linger runs out.
+     */
+    private void lingerForPeerEnd(long deadline) {
+        if (socket == null || socket.isClosed()) {
+            return;
+        }
+        try {
+            socket.shutdownOutput();
+            while (!peerEnded) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return;
+                }
+                if (readLock.tryLock()) { // else a reader is in a read and will see the end itself
+                    try {
+                        socket.setSoTimeout((int) Math.max(1, Math.min(left, Integer.MAX_VALUE)));
+                        if (in.read(readBytes) < 0) {
+                            peerEnded = true;
+                        }
+                    } finally {
+                        readLock.unlock();
+                    }
+                } else {
+                    Thread.sleep(Math.min(left, 10));
+                }
+            }
+        } catch (IOException e) {
+            // a timeout or a reset: either way the peer had its chance to read everything
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

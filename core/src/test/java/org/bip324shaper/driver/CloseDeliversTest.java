@@ -183,6 +183,7 @@ class CloseDeliversTest {
             try {
                 received.add(e.receive());
             } catch (EOFException end) {
+                e.close(); // as Bitcoin Core does when the peer's stream ends
                 return received;
             }
         }

@@ -2,6 +2,7 @@ package org.bip324shaper.driver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -97,10 +98,16 @@ class HoldingStrategiesTest {
                 sender.write(ping);
                 assertEquals(0, sender.stats().snapshot().written().genuinePackets(),
                         "the ticker holds the packet for seconds");
+                Future<NetworkMessage> received = loopback.pool.submit(() -> {
+                    NetworkMessage first = pair.responder().receive();
+                    assertThrows(java.io.EOFException.class, () -> pair.responder().receive());
+                    pair.responder().close(); // as Core does at the end of the stream, which ends our linger
+                    return first;
+                });
                 long start = System.nanoTime();
                 sender.close(); // must not drop the held ping, and must not wait for the tick
                 assertTrue(System.nanoTime() - start < 2_000_000_000L, "close waited for the ticker");
-                assertEquals(ping, pair.responder().receive());
+                assertEquals(ping, received.get());
             }
         });
     }

@@ -35,12 +35,17 @@ final class Loopback implements AutoCloseable, AfterAllCallback {
     enum Kind { BLOCKING, ASYNC }
 
     record Pair(Endpoint initiator, Endpoint responder) implements AutoCloseable {
+        /**
+         * Closes both ends at once, as two real peers do: a graceful close lingers until the other end closes too
+         * (so that no reset can destroy its last bytes), so closing one after the other would wait out the linger.
+         */
         @Override
         public void close() throws IOException {
+            CompletableFuture<Void> other = CompletableFuture.runAsync(() -> closeQuietly(responder));
             try {
                 initiator.close();
             } finally {
-                responder.close();
+                other.join();
             }
         }
     }

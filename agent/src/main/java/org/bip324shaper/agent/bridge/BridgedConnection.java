@@ -8,15 +8,18 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bip324shaper.agent.config.Normalization;
 import org.bip324shaper.agent.log.AgentLog;
 import org.bip324shaper.agent.log.LogFormat;
 import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.Network;
+import org.bip324shaper.core.engine.Delivery;
 import org.bip324shaper.core.message.NetworkMessage;
 import org.bip324shaper.core.message.V1FrameEncoder;
 import org.bip324shaper.core.shaping.TrafficStats;
@@ -38,6 +41,12 @@ final class BridgedConnection {
     static final int FIRST_BYTES_TIMEOUT_MILLIS = 30_000;
     private static final int MAGIC_LENGTH = 4;
     private static final int RAW_BUFFER_BYTES = 16 * 1024;
+    /**
+     * bitcoinj writes its {@code tx} and closes at once: when writing to the wallet fails, what the wallet wrote
+     * before closing may still be on its way through the other task. It gets this long to reach the wallet's end of
+     * stream (it only reads what the kernel already holds) before the session is closed anyway.
+     */
+    static final long WALLET_DRAIN_MILLIS = 5_000;
 
     private final long id;
     private final Socket wallet;
@@ -52,6 +61,8 @@ final class BridgedConnection {
     private final AtomicLong walletToPeer = new AtomicLong();
     private final AtomicLong peerToWallet = new AtomicLong();
     private volatile UpstreamSession session;
+    /** Counted down when the wallet-to-peer task has passed on everything the wallet sent. */
+    private final CountDownLatch walletSideDone = new CountDownLatch(1);
 
     BridgedConnection(long id, Socket wallet, InetSocketAddress peer, UpstreamConnector connector, PeerDialer dialer,
                       AgentLog log, Executor pool, Set<Normalization> normalize, ParkedLinks parked,
@@ -145,7 +156,7 @@ final class BridgedConnection {
      */
     private boolean runLinked(MessageTransport fromWallet, Network network) throws IOException {
         UpstreamLink link = null;
-        UpstreamLink.Wallet me = new UpstreamLink.Wallet(id, wallet, fromWallet, true);
+        UpstreamLink.Wallet me = UpstreamLink.Wallet.over(id, wallet, fromWallet, true);
         if (normalize.contains(Normalization.RECONNECT)) {
             Optional<UpstreamLink> waiting = parked.claim(peer);
             if (waiting.isPresent() && waiting.get().session().messages().network() != network) {
@@ -167,8 +178,9 @@ final class BridgedConnection {
                 return false;
             }
             logOpen(network);
-            me = new UpstreamLink.Wallet(id, wallet, fromWallet, false);
-            link = new UpstreamLink(id, peer, session, normalize, timer, pool, parked, log);
+            me = UpstreamLink.Wallet.over(id, wallet, fromWallet, false);
+            link = new UpstreamLink(id, peer, session, normalize, UpstreamLink.Timing.DEFAULT, timer, pool, parked,
+                    log);
             if (!link.start(me)) {
                 logClose();
                 return false;
@@ -187,13 +199,14 @@ final class BridgedConnection {
             log.debug(prefix() + "wallet->peer ended: " + describe(e));
         }
         UpstreamLink.Detached how = link.detach(me, graceful);
-        log.info(prefix() + "close peer=" + LogFormat.address(peer) + " wallet->peer=" + me.toPeer.get()
-                + " peer->wallet=" + me.toWallet.get() + " bytes"
-                + (how == UpstreamLink.Detached.PARKED
-                        ? " upstream=parked (kept " + UpstreamLink.PARK_SECONDS + " s for a reconnect)"
-                        : " undelivered=" + session.undelivered()
-                                + session.wireStats().map(BridgedConnection::describeWire).orElse(""))
-                + "; normalized: " + link.summary());
+        if (how == UpstreamLink.Detached.PARKED) {
+            log.info(prefix() + "close peer=" + LogFormat.address(peer) + " wallet->peer=" + me.toPeer.get()
+                    + " peer->wallet=" + me.toWallet.get() + " bytes; upstream=parked (kept "
+                    + UpstreamLink.Timing.DEFAULT.park().toSeconds() + " s for a reconnect); normalized: "
+                    + link.summary());
+        } else {
+            logClose(me.toPeer.get(), me.toWallet.get(), "; normalized: " + link.summary());
+        }
         Bridge.closeQuietly(wallet);
         return true;
     }
@@ -207,6 +220,14 @@ final class BridgedConnection {
 
     /** The wallet's messages to the peer; the wallet's end of stream is passed on (what it sent still goes out). */
     private void walletToPeer(MessageTransport fromWallet, MessageTransport toPeer) {
+        try {
+            relayWallet(fromWallet, toPeer);
+        } finally {
+            walletSideDone.countDown();
+        }
+    }
+
+    private void relayWallet(MessageTransport fromWallet, MessageTransport toPeer) {
         try {
             while (true) {
                 NetworkMessage m = fromWallet.read();
@@ -235,7 +256,15 @@ final class BridgedConnection {
         try {
             while (true) {
                 NetworkMessage m = fromPeer.read();
-                toWallet.write(m);
+                try {
+                    toWallet.write(m);
+                } catch (IOException walletGone) {
+                    // The wallet closed: let the other task deliver what it wrote first (its end of stream then
+                    // closes the session gracefully, which drains whatever the shaper holds).
+                    log.debug(prefix() + "peer->wallet ended: " + describe(walletGone));
+                    awaitWalletSide();
+                    return;
+                }
                 peerToWallet.addAndGet(V1FrameEncoder.HEADER_LENGTH + m.payloadLength());
             }
         } catch (EOFException e) {
@@ -249,6 +278,14 @@ final class BridgedConnection {
             closeSessionQuietly(true); // waits for a close the other task began
             logClose();
             Bridge.closeQuietly(wallet);
+        }
+    }
+
+    private void awaitWalletSide() {
+        try {
+            walletSideDone.await(WALLET_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -312,11 +349,25 @@ final class BridgedConnection {
     }
 
     private void logClose() {
+        logClose(walletToPeer.get(), peerToWallet.get(), "");
+    }
+
+    /**
+     * Logged before the wallet's socket closes, so the line is out by the time the wallet sees the end. What the
+     * wallet handed over and never reached the peer is counted, at WARN: it should always be 0.
+     */
+    private void logClose(long toPeer, long toWallet, String tail) {
         UpstreamSession s = session;
-        log.info(prefix() + "close peer=" + LogFormat.address(peer)
-                + " wallet->peer=" + walletToPeer.get() + " peer->wallet=" + peerToWallet.get() + " bytes"
-                + " undelivered=" + s.undelivered()
-                + s.wireStats().map(BridgedConnection::describeWire).orElse(""));
+        Delivery undelivered = s.undelivered();
+        String line = prefix() + "close peer=" + LogFormat.address(peer) + " wallet->peer=" + toPeer
+                + " peer->wallet=" + toWallet + " bytes"
+                + s.wireStats().map(BridgedConnection::describeWire).orElse("") + "; undelivered=" + undelivered
+                + tail;
+        if (undelivered.isNone()) {
+            log.info(line);
+        } else {
+            log.warn(line);
+        }
     }
 
     /** The v2 wire bytes each way by kind: what the shaping cost, never what was said. */

@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -33,11 +34,11 @@ import org.bip324shaper.driver.MessageTransport;
  * <p>{@link Normalization#PINGS}: the wallet's pings never reach the wire. Each is answered after the peer's last
  * measured round trip (bitcoinj ranks peers by it), measured with the agent's own pings, which keep the upstream
  * alive as Bitcoin Core does: one right after the version handshake, then every 115-125 s. A ping the peer leaves
- * unanswered for {@value #PONG_TIMEOUT_SECONDS} s means a dead upstream: the link ends and so does the wallet's
+ * unanswered for 20 s means a dead upstream: the link ends and so does the wallet's
  * connection. The peer's pings are answered by the agent.
  *
  * <p>{@link Normalization#RECONNECT}: when the wallet ends its connection (bitcoinj does after every broadcast, and
- * redials 1.5 s later), the session is parked for {@link #PARK_SECONDS} s instead of closed, the peer's pings still
+ * redials 1.5 s later), the session is parked for 10 s instead of closed, the peer's pings still
  * answered, and a new wallet connection to the same peer is spliced onto it: its {@code version} is answered with
  * the peer's own version handshake, as the peer sent it on this session; what Core refuses after {@code verack}
  * ({@code version}, {@code verack}, {@code sendaddrv2}, {@code wtxidrelay}, {@code sendtxrcncl}) is swallowed; the
@@ -48,10 +49,20 @@ import org.bip324shaper.driver.MessageTransport;
  * connection's messages on its own task; timers on the bridge's timer thread.
  */
 final class UpstreamLink {
-    static final long PARK_SECONDS = 10;
-    static final long KEEPALIVE_MIN_MILLIS = 115_000;
-    static final long KEEPALIVE_MAX_MILLIS = 125_000;
-    static final long PONG_TIMEOUT_SECONDS = 20;
+    /**
+     * The link's clocks.
+     *
+     * @param park        how long a dropped session waits for the wallet's reconnect
+     * @param keepaliveMin the shortest gap between the agent's pings
+     * @param keepaliveMax the longest
+     * @param pongTimeout how long the peer may leave one of them unanswered before it counts as dead
+     */
+    record Timing(Duration park, Duration keepaliveMin, Duration keepaliveMax, Duration pongTimeout) {
+        /** Bitcoin Core pings every 2 min; bitcoinj redials 1.5 s after a broadcast. */
+        static final Timing DEFAULT = new Timing(Duration.ofSeconds(10), Duration.ofSeconds(115),
+                Duration.ofSeconds(125), Duration.ofSeconds(20));
+    }
+
     /** What Bitcoin Core refuses (or disconnects for) once the version handshake is over. */
     private static final Set<String> HANDSHAKE_ONLY = Set.of("version", "verack", "sendaddrv2", "wtxidrelay",
             "sendtxrcncl");
@@ -61,17 +72,29 @@ final class UpstreamLink {
     /** The wallet connection now using the link. */
     static final class Wallet {
         final long id;
-        final Socket socket;
         final MessageTransport transport;
         final boolean spliced;
+        /** Ends the wallet task's reading, so that it logs its close line and closes its socket. */
+        final Runnable endReading;
         final AtomicLong toPeer = new AtomicLong();
         final AtomicLong toWallet = new AtomicLong();
 
-        Wallet(long id, Socket socket, MessageTransport transport, boolean spliced) {
+        Wallet(long id, MessageTransport transport, boolean spliced, Runnable endReading) {
             this.id = id;
-            this.socket = socket;
             this.transport = transport;
             this.spliced = spliced;
+            this.endReading = endReading;
+        }
+
+        /** A wallet connection over {@code socket}: its reading ends with a half-close of the input. */
+        static Wallet over(long id, Socket socket, MessageTransport transport, boolean spliced) {
+            return new Wallet(id, transport, spliced, () -> {
+                try {
+                    socket.shutdownInput(); // its task reads the end, logs and closes
+                } catch (IOException e) {
+                    Bridge.closeQuietly(socket);
+                }
+            });
         }
     }
 
@@ -83,6 +106,7 @@ final class UpstreamLink {
     private final UpstreamSession session;
     private final MessageTransport upstream;
     private final Set<Normalization> normalize;
+    private final Timing timing;
     private final ScheduledExecutorService timer;
     private final Executor pool;
     private final ParkedLinks parked;
@@ -107,7 +131,8 @@ final class UpstreamLink {
     private long swallowed;
 
     UpstreamLink(long openedBy, InetSocketAddress peer, UpstreamSession session, Set<Normalization> normalize,
-                 ScheduledExecutorService timer, Executor pool, ParkedLinks parked, AgentLog log) {
+                 Timing timing, ScheduledExecutorService timer, Executor pool, ParkedLinks parked, AgentLog log) {
+        this.timing = timing;
         this.openedBy = openedBy;
         this.peer = peer;
         this.session = session;
@@ -242,7 +267,7 @@ final class UpstreamLink {
             pingsAwaitingRoundTrip.clear();
             if (!ended && graceful && normalize.contains(Normalization.RECONNECT) && peerVerackSeen
                     && !upstream.isClosed()) {
-                parkExpiry = schedule(this::expireParked, TimeUnit.SECONDS.toNanos(PARK_SECONDS));
+                parkExpiry = schedule(this::expireParked, timing.park().toNanos());
                 if (parkExpiry != null) {
                     parked.park(this);
                     return Detached.PARKED;
@@ -259,11 +284,12 @@ final class UpstreamLink {
                 return; // spliced meanwhile
             }
         }
-        end("no reconnect within " + PARK_SECONDS + " s", true);
-        log.info("#" + openedBy + " upstream closed after " + PARK_SECONDS + " s parked without a reconnect: peer="
+        end("no reconnect within " + timing.park().toMillis() + " ms", true);
+        log.info("#" + openedBy + " upstream closed after " + timing.park().toMillis()
+                + " ms parked without a reconnect: peer="
                 + LogFormat.address(peer) + " dropped while parked=" + droppedWhileParked() + " messages"
-                + " undelivered=" + session.undelivered()
-                + session.wireStats().map(BridgedConnection::describeWire).orElse(""));
+                + session.wireStats().map(BridgedConnection::describeWire).orElse("")
+                + "; undelivered=" + session.undelivered());
     }
 
     // --- the peer's messages ------------------------------------------------------------------------------------
@@ -340,12 +366,16 @@ final class UpstreamLink {
             if (ended) {
                 return;
             }
+            long next = ThreadLocalRandom.current().nextLong(timing.keepaliveMin().toNanos(),
+                    timing.keepaliveMax().toNanos() + 1);
+            keepalive = schedule(this::sendKeepalive, next);
+            if (pingOutstanding) {
+                return; // as Core: no new ping while one is unanswered; its timeout decides
+            }
             pingNonce = nonce;
             pingSentNanos = System.nanoTime();
             pingOutstanding = true;
-            long next = ThreadLocalRandom.current().nextLong(KEEPALIVE_MIN_MILLIS, KEEPALIVE_MAX_MILLIS + 1);
-            keepalive = schedule(this::sendKeepalive, TimeUnit.MILLISECONDS.toNanos(next));
-            schedule(() -> checkPong(nonce), TimeUnit.SECONDS.toNanos(PONG_TIMEOUT_SECONDS));
+            schedule(() -> checkPong(nonce), timing.pongTimeout().toNanos());
         }
         try {
             upstream.write(new NetworkMessage("ping",
@@ -362,7 +392,7 @@ final class UpstreamLink {
             }
         }
         log.warn("#" + currentId() + " the peer " + LogFormat.address(peer) + " left a ping unanswered for "
-                + PONG_TIMEOUT_SECONDS + " s: closing both sides");
+                + timing.pongTimeout().toMillis() + " ms: closing both sides");
         end("dead upstream", false);
     }
 
@@ -399,11 +429,7 @@ final class UpstreamLink {
         }
         if (attached != null) {
             log.debug("#" + attached.id + " upstream ended: " + why);
-            try {
-                attached.socket.shutdownInput(); // its task reads the end, logs and closes
-            } catch (IOException e) {
-                Bridge.closeQuietly(attached.socket);
-            }
+            attached.endReading.run();
         }
     }
 

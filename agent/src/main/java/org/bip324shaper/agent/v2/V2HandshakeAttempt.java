@@ -79,7 +79,7 @@ public final class V2HandshakeAttempt {
         ShapedProtocol protocol;
         try {
             // closes the socket (through input.close()) if the handshake fails
-            protocol = ShapedProtocol.over(input, socket.getOutputStream(),
+            protocol = ShapedProtocol.over(socket, input,
                     ShapedProtocol.options(Role.INITIATOR, network).config(config).recorder(recorder));
         } catch (IOException | RuntimeException e) {
             socket.close();

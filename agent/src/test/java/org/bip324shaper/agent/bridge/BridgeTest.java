@@ -122,7 +122,7 @@ class BridgeTest {
         String peer = "127.0.0.1:" + echo.getLocalPort();
         awaitLog("#" + requests.get(0).connectionId() + " open peer=" + peer + " network=main transport=v1 session=-");
         awaitLog("close peer=" + peer + " wallet->peer=" + message.length + " peer->wallet=" + message.length
-                + " bytes undelivered=0 msgs/0 bytes");
+                + " bytes; undelivered=0 msgs/0 bytes");
     }
 
     @Test

@@ -164,7 +164,7 @@ class AgentEndToEndIT {
             assertEquals(1, count(log, " open peer=" + peer + " network=regtest transport=v2 session="
                     + connection.sessionIdHex() + "\n"), "the session id must be the node's\n" + log);
             Matcher close = Pattern.compile(" close peer=" + Pattern.quote(peer) + " wallet->peer=\\d+"
-                    + " peer->wallet=\\d+ bytes undelivered=0 msgs/0 bytes; v2 wire sent genuine=(\\d+) decoy=(\\d+) handshake=\\d+"
+                    + " peer->wallet=\\d+ bytes; v2 wire sent genuine=(\\d+) decoy=(\\d+) handshake=\\d+"
                     + " received genuine=(\\d+) decoy=0 handshake=\\d+").matcher(log);
             assertTrue(close.find(), log);
             assertTrue(Long.parseLong(close.group(1)) > 0 && Long.parseLong(close.group(3)) > 0, close.group());

@@ -247,8 +247,8 @@ class V2BridgeTest {
         assertTrue(log.contains(" open peer=" + peer + " network=regtest transport=v2 session=" + sessionId + "\n"),
                 log);
         Matcher close = Pattern.compile(" close peer=" + Pattern.quote(peer) + " wallet->peer=(\\d+) peer->wallet=(\\d+)"
-                + " bytes undelivered=0 msgs/0 bytes; v2 wire sent genuine=(\\d+) decoy=(\\d+) handshake=(\\d+) received genuine=(\\d+)"
-                + " decoy=(\\d+) handshake=(\\d+)\n").matcher(log);
+                + " bytes; v2 wire sent genuine=(\\d+) decoy=(\\d+) handshake=(\\d+) received genuine=(\\d+)"
+                + " decoy=(\\d+) handshake=(\\d+); undelivered=0 msgs/0 bytes\n").matcher(log);
         assertTrue(close.find(), log);
         long walletToPeer = Long.parseLong(close.group(1));
         assertEquals(frame("version", versionPayload()).length + frame("ping", marker).length, walletToPeer);

@@ -61,8 +61,12 @@ public record AgentConnectionLog(long id, Map<String, String> open, Map<String, 
                 if (!previousWasField) {
                     section = previousBare.matches("[a-z]+") ? previousBare + "." : "";
                 }
-                fields.put(section + word.substring(0, eq), word.substring(eq + 1));
-                previousWasField = true;
+                boolean endsPart = word.endsWith(";"); // "; undelivered=..." starts a part with no section
+                fields.put(section + word.substring(0, eq), word.substring(eq + 1, word.length() - (endsPart ? 1 : 0)));
+                previousWasField = !endsPart;
+                if (endsPart) {
+                    previousBare = "";
+                }
             } else {
                 previousBare = word;
                 previousWasField = false;
@@ -87,6 +91,11 @@ public record AgentConnectionLog(long id, Map<String, String> open, Map<String, 
 
     public boolean isClosed() {
         return !close.isEmpty();
+    }
+
+    /** Messages the wallet handed over that never reached the peer, from the close line; empty if not closed. */
+    public Optional<Long> undeliveredMessages() {
+        return Optional.ofNullable(close.get("undelivered")).map(Long::parseLong);
     }
 
     /** The close line's fields about genuine and decoy traffic, if the bridge reports that split. */

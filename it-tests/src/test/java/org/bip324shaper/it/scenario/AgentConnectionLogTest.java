@@ -20,7 +20,7 @@ class AgentConnectionLogTest {
                 "[bip324] INFO  #2 open peer=127.0.0.1:18444 network=regtest transport=v1 session=- (v1 fallback: "
                         + "peer closed the connection before its key)",
                 "[bip324] INFO  #1 close peer=127.0.0.1:18444 wallet->peer=100 peer->wallet=2000 bytes; v2 wire sent "
-                        + "genuine=90 decoy=10 handshake=300 received genuine=2100 decoy=0 handshake=180",
+                        + "genuine=90 decoy=10 handshake=300 received genuine=2100 decoy=0 handshake=180; undelivered=0 msgs/0 bytes",
                 "[bip324] WARN  #3 failed: IOException: reset");
         List<AgentConnectionLog> connections = AgentConnectionLog.parse(stderr);
 
@@ -36,6 +36,7 @@ class AgentConnectionLogTest {
                 "received.decoy", "0"), first.genuineAndDecoyFields());
         assertEquals("300", first.close().get("sent.handshake"));
         assertEquals("180", first.close().get("received.handshake"));
+        assertEquals(Optional.of(0L), first.undeliveredMessages(), "after a ';' keys have no section");
         assertEquals("127.0.0.1:18444", first.close().get("peer"), "fields before any section word are unprefixed");
 
         AgentConnectionLog second = connections.get(1);
