@@ -116,7 +116,9 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String>
                 + "," + AgentOption.REQUIRE_V2.key() + "=" + requireV2
                 + "," + AgentOption.LOG.key() + "=" + logLevel.id()
                 + (traceDir.isPresent() ? "," + AgentOption.TRACE.key() + "=" + traceDir.get() : "")
-                + (normalize.isEmpty() ? "" : "," + AgentOption.NORMALIZE.key() + "=" + Normalization.format(normalize));
+                // said whenever it is not what the parser would infer (the wallet preset turns it on)
+                + (normalize.isEmpty() && !shaping.equals(Optional.of(AgentConfigParser.WALLET_PRESET)) ? ""
+                        : "," + AgentOption.NORMALIZE.key() + "=" + Normalization.format(normalize));
     }
 
     static String joinPorts(SortedSet<Integer> ports) {

@@ -69,6 +69,17 @@ class AgentConfigParserTest {
     }
 
     @Test
+    void theWalletShapingPresetTurnsNormalizationOnUnlessNormalizeSays() {
+        ParsedConfig wallet = args("shaping=wallet");
+        org.junit.jupiter.api.Assumptions.assumeTrue(wallet.problems().isEmpty(),
+                "core has no 'wallet' shaping preset yet: " + wallet.problems());
+        assertEquals(Normalization.all(), wallet.config().normalize());
+        assertEquals(Set.of(Normalization.PINGS), args("shaping=wallet,normalize=pings").config().normalize());
+        assertEquals(Normalization.none(), args("shaping=wallet,normalize=off").config().normalize());
+        assertEquals(Normalization.none(), args("shaping=balanced").config().normalize());
+    }
+
+    @Test
     void aBadNormalizationIsReportedAndLeftOff() {
         ParsedConfig parsed = args("normalize=pings+typo");
         assertOneProblemContaining(parsed, "normalize: bad value 'pings+typo'", "off|wallet|pings+reconnect");
