@@ -134,17 +134,16 @@ public final class Bridge implements Closeable {
         }
         if (listener == null) {
             pool = newPool();
-            if (!normalize.isEmpty()) {
-                timer = new ScheduledThreadPoolExecutor(1, new ThreadFactory() {
-                    @Override
-                    public Thread newThread(Runnable task) {
-                        Thread t = new Thread(task, "bip324-bridge-timer");
-                        t.setDaemon(true);
-                        return t;
-                    }
-                });
-                timer.setRemoveOnCancelPolicy(true);
-            }
+            // its one thread starts with the first task: only normalization schedules any
+            timer = new ScheduledThreadPoolExecutor(1, new ThreadFactory() {
+                @Override
+                public Thread newThread(Runnable task) {
+                    Thread t = new Thread(task, "bip324-bridge-timer");
+                    t.setDaemon(true);
+                    return t;
+                }
+            });
+            timer.setRemoveOnCancelPolicy(true);
             ServerSocket server = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
             listener = server;
             Thread acceptor = new Thread(() -> acceptLoop(server), "bip324-bridge-accept");

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -111,6 +112,8 @@ final class UpstreamLink {
     private final Executor pool;
     private final ParkedLinks parked;
     private final AgentLog log;
+    /** Counted down when the task that reads the peer ends. */
+    private final CountDownLatch readerDone = new CountDownLatch(1);
 
     // guarded by this
     private Wallet wallet;
@@ -165,6 +168,8 @@ final class UpstreamLink {
             pool.execute(this::readUpstream);
             return true;
         } catch (RejectedExecutionException e) {
+            readerDone.countDown();
+            log.warn("#" + openedBy + " refused: the bridge's " + Bridge.MAX_THREADS + " threads are all busy");
             end("the bridge's threads are all busy", false);
             return false;
         }
@@ -255,27 +260,46 @@ final class UpstreamLink {
 
     /**
      * The wallet connection {@code from} ended. A graceful end with {@link Normalization#RECONNECT} parks the link
-     * (after the peer's version handshake), otherwise the session closes, gracefully: what the wallet sent goes
-     * out first.
+     * (after the peer's version handshake); otherwise a graceful end is passed on
+     * ({@link UpstreamSession#walletFinished}: a v1 peer may still answer, a v2 session closes gracefully, what the
+     * wallet sent going out first), and a wallet that broke the protocol ends the link.
      */
     Detached detach(Wallet from, boolean graceful) {
         synchronized (this) {
             if (wallet != from) {
                 return ended ? Detached.CLOSED : Detached.PARKED;
             }
-            wallet = null;
             pingsAwaitingRoundTrip.clear();
             if (!ended && graceful && normalize.contains(Normalization.RECONNECT) && peerVerackSeen
                     && !upstream.isClosed()) {
                 parkExpiry = schedule(this::expireParked, timing.park().toNanos());
                 if (parkExpiry != null) {
+                    wallet = null;
                     parked.park(this);
                     return Detached.PARKED;
                 }
             }
+            // otherwise the wallet stays attached: the peer's last answers still reach it until the link ends
+        }
+        if (graceful) {
+            try {
+                session.walletFinished();
+                return Detached.CLOSED; // the link ends with the peer's end of stream
+            } catch (IOException | RuntimeException e) {
+                // closing anyway
+            }
         }
         end("the wallet closed its connection", true);
         return Detached.CLOSED;
+    }
+
+    /** Waits until the peer's messages stopped (the link ended): the peer's last answers reached the wallet. */
+    void awaitEnded() {
+        try {
+            readerDone.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void expireParked() {
@@ -295,6 +319,14 @@ final class UpstreamLink {
     // --- the peer's messages ------------------------------------------------------------------------------------
 
     private void readUpstream() {
+        try {
+            relayUpstream();
+        } finally {
+            readerDone.countDown();
+        }
+    }
+
+    private void relayUpstream() {
         String why = "the peer closed the connection";
         try {
             while (true) {
