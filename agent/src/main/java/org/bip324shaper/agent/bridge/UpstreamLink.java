@@ -28,9 +28,9 @@ import org.bip324shaper.core.message.V1FrameEncoder;
 import org.bip324shaper.driver.MessageTransport;
 
 /**
- * One upstream session and the wallet connections that use it, one at a time: the bridge's normalization of a
- * wallet's own traffic (agent option {@code normalize}), which changes what the wire shows, not what the wallet
- * learns.
+ * One upstream session and the wallet connections that use it, one at a time: the bridge's relay of whole messages
+ * both ways. With no normalization it passes every message on; the normalizations (agent option {@code normalize})
+ * change what the wire shows of a wallet's own traffic, not what the wallet learns.
  *
  * <p>{@link Normalization#PINGS}: the wallet's pings never reach the wire. Each is answered after the peer's last
  * measured round trip (bitcoinj ranks peers by it), measured with the agent's own pings, which keep the upstream
