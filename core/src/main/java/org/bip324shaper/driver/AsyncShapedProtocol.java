@@ -92,6 +92,8 @@ public final class AsyncShapedProtocol implements AutoCloseable {
     private boolean handshakeDone;
     /** Everything is written and the channel half-closed: reads now only discard, until the peer's end. */
     private boolean lingering;
+    /** The channel's output was shut down: the peer has our FIN. */
+    private volatile boolean halfClosed;
     private final ReadCompletion readCompletion = new ReadCompletion();
 
     // outbound side, guarded by `outbound`; never held together with `inbound`
@@ -376,37 +378,68 @@ public final class AsyncShapedProtocol implements AutoCloseable {
      */
     private void lingerForPeerEnd() {
         boolean startRead;
+        boolean ended;
         synchronized (inbound) {
             lingering = true;
-            startRead = !reading;
-            if (peerClosed) {
-                startRead = false;
+            startRead = !reading && !peerClosed;
+            ended = peerClosed;
+            if (hasUnread()) {
+                feedWhileLingering(); // the closing ping's pong may already be here
             }
         }
-        try {
-            channel.shutdownOutput();
-        } catch (IOException | RuntimeException e) {
+        if (ended || !halfCloseOnceAcknowledged()) {
             shutdown(new EOFException("connection closed"));
             return;
         }
-        if (!startRead) {
-            synchronized (inbound) {
-                if (!peerClosed) {
-                    return; // the read in flight continues as a discarding one
-                }
-            }
-            shutdown(new EOFException("connection closed"));
-            return;
+        if (startRead) { // else the read in flight continues as a lingering one
+            lingerRead();
         }
-        discardRead();
     }
 
-    private void discardRead() {
+    /**
+     * Half-closes once the engine's closing ping is answered (Core drops what a peer that has ended sent and it has
+     * not processed yet), or at once when there is no such ping. False if the channel would not half-close.
+     */
+    private boolean halfCloseOnceAcknowledged() {
+        if (halfClosed || !engine.isCloseAcknowledged()) {
+            return true;
+        }
+        halfClosed = true;
+        try {
+            channel.shutdownOutput();
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Feeds what was read to the engine (for the pong) and drops the messages; caller holds `inbound`. */
+    private void feedWhileLingering() {
+        try {
+            while (readBuffer.hasRemaining() && !engine.isCloseAcknowledged()) {
+                engine.receive(readBuffer);
+                while (engine.pollContents() != null) {
+                    // closing: nobody takes messages any more
+                }
+            }
+        } catch (Bip324Exception | RuntimeException e) {
+            readBuffer.limit(readBuffer.position()); // a bad packet at the end: stop feeding, keep lingering
+        }
+        readBuffer.clear();
+    }
+
+    private void lingerRead() {
+        ByteBuffer into;
         synchronized (inbound) {
             reading = true;
+            if (readBuffer == null) {
+                readBuffer = ByteBuffer.allocate(SMALL_READ);
+            }
+            readBuffer.clear();
+            into = readBuffer;
         }
         try {
-            channel.read(ByteBuffer.allocate(SMALL_READ), null, readCompletion);
+            channel.read(into, null, readCompletion);
         } catch (RuntimeException e) {
             shutdown(new EOFException("connection closed"));
         }
@@ -415,19 +448,23 @@ public final class AsyncShapedProtocol implements AutoCloseable {
     private final class ReadCompletion implements CompletionHandler<Integer, Void> {
         @Override
         public void completed(Integer n, Void attachment) {
-            boolean discarding;
+            boolean closingRead;
             synchronized (inbound) {
-                discarding = lingering;
-                if (discarding) {
+                closingRead = lingering;
+                if (closingRead) {
                     reading = false;
                     peerClosed |= n < 0;
+                    if (n > 0) {
+                        readBuffer.flip();
+                        feedWhileLingering();
+                    }
                 }
             }
-            if (discarding) {
-                if (n < 0) {
+            if (closingRead) {
+                if (n < 0 || !halfCloseOnceAcknowledged()) {
                     shutdown(new EOFException("connection closed"));
                 } else {
-                    discardRead();
+                    lingerRead();
                 }
                 return;
             }

@@ -471,6 +471,7 @@ public final class ShapedProtocol implements Closeable {
             return;
         }
         try {
+            awaitCloseAcknowledged(deadline);
             socket.shutdownOutput();
             while (!peerEnded) {
                 long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
@@ -494,6 +495,44 @@ public final class ShapedProtocol implements Closeable {
             // a timeout or a reset: either way the peer had its chance to read everything
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Reads until the peer's pong to the engine's closing ping (its receipt for everything before it), feeding the
+     * engine and dropping whatever else arrives: the application is closing. A reader in a read does the feeding.
+     */
+    private void awaitCloseAcknowledged(long deadline) throws IOException, InterruptedException {
+        while (!engine.isCloseAcknowledged() && !peerEnded) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                return;
+            }
+            if (!readLock.tryLock()) {
+                Thread.sleep(Math.min(left, 10));
+                continue;
+            }
+            try {
+                while (unread.hasRemaining() && !engine.isCloseAcknowledged()) {
+                    engine.receive(unread);
+                    while (engine.pollContents() != null) {
+                        // closing: nobody takes messages any more
+                    }
+                }
+                if (engine.isCloseAcknowledged()) {
+                    return;
+                }
+                socket.setSoTimeout((int) Math.max(1, Math.min(left, Integer.MAX_VALUE)));
+                int n = in.read(readBytes);
+                if (n < 0) {
+                    peerEnded = true;
+                    return;
+                }
+                engine.recordRead(n);
+                unread = ByteBuffer.wrap(readBytes, 0, n);
+            } finally {
+                readLock.unlock();
+            }
         }
     }
 

@@ -49,6 +49,18 @@ class BitcoindWalletIT {
         }
     }
 
+    /** The preset matrix of {@link OwnNodeWalletIT#everyShapingDeliversThePaymentBitcoinjClosesOn}, against Core. */
+    @ParameterizedTest(name = "shaping={0}, {1}")
+    @org.junit.jupiter.params.provider.MethodSource("org.bip324shaper.it.OwnNodeWalletIT#shapingsAndClients")
+    @Timeout(300)
+    void everyShapingDeliversThePaymentBitcoinjClosesOn(String shaping, WalletMain.Client client) throws Exception {
+        try (BitcoindBackend backend = BitcoindBackend.start(executable, true)) {
+            WalletRun run = new WalletScenario(backend, WalletJvm.javas().get(0), client,
+                    "loopback=true,ports=" + backend.p2pPort() + ",shaping=" + shaping).run();
+            checkRun(run, OwnNodeWalletIT.AGENT_TRANSPORT_TO_V2_NODE, backend);
+        }
+    }
+
     /** bitcoind -v2transport=0 drops a v2 handshake: the agent falls back to v1 and the wallet still works. */
     @Test
     @Timeout(300)
@@ -70,6 +82,8 @@ class BitcoindWalletIT {
         checkPeer(single(run.peersAtSync(), why), relayed.get(0), expected, backend, why);
         checkPeer(single(run.peersAtEnd(), why), relayed.get(relayed.size() - 1), expected, backend, why);
         relayed.forEach(c -> assertTrue(c.isClosed(), "every connection ends with a close line\n" + why));
+        relayed.forEach(c -> assertEquals(Optional.of(0L), c.undeliveredMessages(),
+                "the agent lost messages the wallet handed over\n" + why));
 
         assertEquals(run.backendHeightAtSync(), run.syncedHeight(), why);
         assertTrue(run.coinbaseToWallet() > 0, "bitcoind's coinbase pays the wallet's address");

@@ -48,6 +48,33 @@ class OwnNodeWalletIT {
         }
     }
 
+    /** Every shaping the agent offers, as its {@code shaping=} option takes them. */
+    static Stream<String> shapings() {
+        return Stream.concat(Stream.of("none", "random"),
+                java.util.Arrays.stream(org.bip324shaper.core.shaping.ShapingPreset.values())
+                        .map(org.bip324shaper.core.shaping.ShapingPreset::configName));
+    }
+
+    static Stream<Arguments> shapingsAndClients() {
+        return shapings().flatMap(s -> Stream.of(WalletMain.Client.values()).map(c -> Arguments.of(s, c)));
+    }
+
+    /**
+     * bitcoinj with its defaults drops the peer right after writing a broadcast {@code tx}: under every shaping the
+     * agent offers, with both network layers, the payment must still reach the node, and no connection may report a
+     * message the wallet handed over as undelivered.
+     */
+    @ParameterizedTest(name = "shaping={0}, {1}")
+    @MethodSource("shapingsAndClients")
+    @Timeout(300)
+    void everyShapingDeliversThePaymentBitcoinjClosesOn(String shaping, WalletMain.Client client) throws Exception {
+        try (NodeBackend backend = NodeBackend.start(RegtestNode.Options.defaults())) {
+            WalletRun run = new WalletScenario(backend, WalletJvm.javas().get(0), client,
+                    "loopback=true,ports=" + backend.p2pPort() + ",shaping=" + shaping).run();
+            checkRun(run, backend.node(), AGENT_TRANSPORT_TO_V2_NODE);
+        }
+    }
+
     /** A v1-only node (Core's -v2transport=0): a v2 agent must fall back to v1 and the wallet must not notice. */
     @Test
     @Timeout(300)
@@ -106,6 +133,8 @@ class OwnNodeWalletIT {
             assertEquals(expected.id(), agent.transport().orElseThrow(), why);
             assertEquals(peer.sessionIdHex(), agent.sessionId(), "session id: node vs agent log\n" + why);
             assertTrue(agent.isClosed(), "every connection ends with a close line\n" + why);
+            assertEquals(java.util.Optional.of(0L), agent.undeliveredMessages(),
+                    "the agent lost messages the wallet handed over\n" + why);
             assertTrue(peer.closed(), peer.toString());
             if (expected == Transport.V2) {
                 checkWireCounts(agent, peer.wire().orElseThrow(), why);

@@ -182,7 +182,7 @@ class V2BridgeTest {
         assertNotNull(trace, "trace file never became readable");
         List<String> sentTypes = trace.messages(org.bip324shaper.core.trace.Direction.OUTBOUND).stream()
                 .map(org.bip324shaper.core.trace.GenuineMessage::type).toList();
-        assertEquals(List.of("version", "ping"), sentTypes);
+        assertEquals(List.of("version", "ping", "ping"), sentTypes, "the wallet's messages, then the closing ping");
         // With RANDOM padding every genuine write also carries a decoy: no write has the bare ping size (8 + 21).
         assertTrue(trace.writes(org.bip324shaper.core.trace.Direction.OUTBOUND).stream()
                 .noneMatch(w -> w.bytes() == 29), trace.writes().toString());
@@ -253,8 +253,9 @@ class V2BridgeTest {
         long walletToPeer = Long.parseLong(close.group(1));
         assertEquals(frame("version", versionPayload()).length + frame("ping", marker).length, walletToPeer);
         long sentGenuine = Long.parseLong(close.group(3));
-        // 2 packets: contents = payload + 1 or 13 type bytes, plus 3 length bytes and 17 for header and tag each
-        assertEquals(versionPayload().length + 13 + 20 + marker.length + 1 + 20, sentGenuine);
+        // 2 packets: contents = payload + 1 or 13 type bytes, plus 3 length bytes and 17 for header and tag each;
+        // then the closing ping (8-byte nonce) that asks the node for its receipt before the FIN
+        assertEquals(versionPayload().length + 13 + 20 + marker.length + 1 + 20 + 8 + 1 + 20, sentGenuine);
         assertTrue(Long.parseLong(close.group(4)) > 0, "padding=random pads every genuine packet with a decoy");
         assertTrue(Long.parseLong(close.group(5)) >= 64 + 16 + 20, "key, terminator and version packet");
         assertTrue(Long.parseLong(close.group(6)) > 0);

@@ -79,6 +79,13 @@ public final class ShapedEngine {
     private boolean outboundClosed;
     /** The version handshake is over (the peer's verack, or any other message): from now on strategies may hold. */
     private volatile boolean versionHandshakeOver;
+    /** The peer sent its verack: it speaks the bitcoin protocol, so it answers a ping. */
+    private volatile boolean peerVerackSeen;
+    /** The ping {@link #closeOutbound()} sends after the last message, and whether its pong came back. */
+    private ByteBuffer closingPing;
+    private byte[] closingNonce;
+    private volatile boolean closeAcknowledged = true;
+    private final RandomGenerator barrierRandom;
 
     /** Clock time of the last read the driver reported; guarded by inLock. */
     private long lastReadNanos;
@@ -92,6 +99,7 @@ public final class ShapedEngine {
         this.recorder = b.recorder;
         this.shaper = new TrafficShaper(b.config, b.clock, b.shapingRandom);
         this.stats = new TrafficStats(b.clock);
+        this.barrierRandom = b.shapingRandom;
         HandshakeShape shape = shaper.handshake();
         this.handshake = Handshake.builder(role, network)
                 .garbageLength(shape.garbageLength())
@@ -171,6 +179,10 @@ public final class ShapedEngine {
                     } else {
                         stats.recordRead(TrafficStats.Kind.GENUINE, wire);
                         noteVersionHandshake(p.contents(), 0, p.contents().length, true);
+                        if (!closeAcknowledged && isClosingPong(p.contents())) {
+                            closeAcknowledged = true; // ours, not the application's
+                            continue;
+                        }
                         inbound.add(p.contents());
                         recordMessage(lastReadNanos, Direction.INBOUND, p.contents(), 0, p.contents().length);
                     }
@@ -382,8 +394,53 @@ public final class ShapedEngine {
             outboundClosed = true;
             if (session != null && !failed && !closed) {
                 emit(shaper.releaseHeld());
+                if (peerVerackSeen) {
+                    sendClosingPing();
+                }
             }
         }
+    }
+
+    /**
+     * Bitcoin Core drops the unprocessed messages of a peer whose stream has ended (its message handler skips a
+     * node marked for disconnection), so a {@code tx} followed at once by our FIN can vanish. A ping after the last
+     * message is answered only once everything before it was processed: its pong is the peer's receipt. The driver
+     * waits for it ({@link #isCloseAcknowledged()}) before it half-closes. The pong is not handed to the application.
+     */
+    private void sendClosingPing() {
+        byte[] nonce = new byte[8];
+        for (int i = 0; i < nonce.length; i++) {
+            nonce[i] = (byte) barrierRandom.nextInt(256);
+        }
+        closingNonce = nonce;
+        closingPing = V2MessageCodec.contents(NetworkMessage.copyOf("ping", nonce));
+        closeAcknowledged = false;
+        heldGenuine.add(closingPing);
+        emit(shaper.onGenuine(closingPing.remaining()));
+        emit(shaper.releaseHeld());
+    }
+
+    private boolean isClosingPong(byte[] contents) {
+        byte[] nonce = closingNonce;
+        if (nonce == null || contents.length != 1 + nonce.length) { // pong has a one-byte ID
+            return false;
+        }
+        V2Decoded decoded;
+        try {
+            decoded = V2MessageCodec.decode(contents);
+        } catch (Bip324Exception e) {
+            return false;
+        }
+        return decoded instanceof V2Decoded.Message m && m.message().command().equals("pong")
+                && m.message().payload().equals(ByteBuffer.wrap(nonce));
+    }
+
+    /**
+     * Whether the peer has acknowledged everything before a graceful close: true unless {@link #closeOutbound()}
+     * sent its closing ping to a bitcoin peer and the pong has not come back yet.
+     */
+    public boolean isCloseAcknowledged() {
+        return closeAcknowledged;
     }
 
     /** {@link #closeOutbound()} was called and every accepted message was handed out by {@link #pollOutbound()}. */
@@ -422,11 +479,15 @@ public final class ShapedEngine {
      * flows either way (a connection that never shakes hands the bitcoin way is shaped from its first message).
      */
     private void noteVersionHandshake(byte[] contents, int offset, int length, boolean fromPeer) {
-        if (versionHandshakeOver) {
+        if (versionHandshakeOver && (peerVerackSeen || !fromPeer)) {
             return;
         }
         String type = VersionHandshake.longType(contents, offset, length);
-        if (!VersionHandshake.isPart(type) || (fromPeer && VersionHandshake.VERACK.equals(type))) {
+        boolean verack = fromPeer && VersionHandshake.VERACK.equals(type);
+        if (verack) {
+            peerVerackSeen = true;
+        }
+        if (verack || !VersionHandshake.isPart(type)) {
             versionHandshakeOver = true;
         }
     }
@@ -464,7 +525,9 @@ public final class ShapedEngine {
                 recordMessage(now, Direction.OUTBOUND, contents.array(), contents.arrayOffset(), length);
                 int n = encoder.encode(contents, false, null, out);
                 stats.recordWrite(TrafficStats.Kind.GENUINE, n);
-                released = new Delivery(released.messages() + 1, released.bytes() + length);
+                if (contents != closingPing) { // the engine's own ping is not in the application's ledger
+                    released = new Delivery(released.messages() + 1, released.bytes() + length);
+                }
             }
         }
         byte[] bytes = out.array();

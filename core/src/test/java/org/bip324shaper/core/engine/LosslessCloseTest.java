@@ -115,7 +115,8 @@ class LosslessCloseTest {
         Delivery last = deliver(ours, peer, toPeer);
 
         assertTrue(ours.isOutboundDone());
-        assertEquals(sent.size(), toPeer.size(), "messages lost on close under " + spec);
+        assertEquals(sent.size() + 1, toPeer.size(), "messages lost on close under " + spec);
+        assertEquals("ping", toPeer.get(sent.size()).command(), "the closing ping comes after the last message");
         for (int i = 0; i < sent.size(); i++) {
             assertEquals(sent.get(i).command(), toPeer.get(i).command());
             assertArrayEquals(sent.get(i).copyPayload(), toPeer.get(i).copyPayload());
@@ -124,6 +125,32 @@ class LosslessCloseTest {
         assertEquals(sent.size() + 2, ours.accepted().messages());
         assertEquals(ours.accepted(), last, "the last write completes the whole ledger");
         assertThrows(HandshakeStateException.class, () -> ours.send(new NetworkMessage("ping", new byte[8])));
+    }
+
+    @ParameterizedTest
+    @MethodSource("configs")
+    void afterTheLastMessageAClosingPingAsksABitcoinPeerForItsReceipt(String spec) throws Exception {
+        List<NetworkMessage> toOurs = new ArrayList<>();
+        List<NetworkMessage> toPeer = new ArrayList<>();
+        ShapedEngine[] pair = establishedPair(spec, toOurs, toPeer); // the peer sent its verack
+        ShapedEngine ours = pair[0];
+        ShapedEngine peer = pair[1];
+        ours.send(new NetworkMessage("tx", new byte[225]));
+        assertTrue(ours.isCloseAcknowledged(), "nothing to acknowledge before the close");
+        ours.closeOutbound();
+        assertFalse(ours.isCloseAcknowledged());
+        deliver(ours, peer, toPeer);
+        assertTrue(ours.isOutboundDone(), "the closing ping is not the application's: the ledger is complete");
+        assertEquals(List.of("tx", "ping"), toPeer.stream().map(NetworkMessage::command).toList());
+        peer.send(new NetworkMessage("inv", new byte[37]));
+        peer.send(new NetworkMessage("pong", new byte[8])); // a pong with another nonce is the application's
+        deliver(peer, ours, toOurs);
+        assertFalse(ours.isCloseAcknowledged(), "only the pong to our own nonce acknowledges");
+        peer.send(NetworkMessage.copyOf("pong", toPeer.get(1).payload()));
+        deliver(peer, ours, toOurs);
+        assertTrue(ours.isCloseAcknowledged());
+        assertEquals(List.of("inv", "pong"), toOurs.stream().map(NetworkMessage::command).toList(),
+                "the receipt is not handed to the application");
     }
 
     @ParameterizedTest

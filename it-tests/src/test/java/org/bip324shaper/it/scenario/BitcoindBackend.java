@@ -110,6 +110,16 @@ public final class BitcoindBackend implements RegtestBackend {
     }
 
     @Override
+    public boolean inMempool(Sha256Hash txid) throws IOException {
+        for (Object id : list(rpc().call("getrawmempool"))) {
+            if (txid.toString().equals(id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
     public List<BackendPeer> peers() throws IOException {
         List<BackendPeer> peers = new ArrayList<>();
         for (Object o : list(rpc().call("getpeerinfo"))) {

@@ -88,6 +88,11 @@ public final class NodeBackend implements RegtestBackend {
     }
 
     @Override
+    public boolean inMempool(Sha256Hash txid) {
+        return node.mempoolTransaction(txid).isPresent();
+    }
+
+    @Override
     public List<BackendPeer> peers() {
         List<BackendPeer> peers = new ArrayList<>();
         for (PeerRecord p : node.peers()) {

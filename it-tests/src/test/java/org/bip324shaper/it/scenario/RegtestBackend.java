@@ -32,6 +32,9 @@ public interface RegtestBackend extends Closeable {
     List<TxOutput> awaitMempool(Sha256Hash txid, Duration timeout)
             throws IOException, InterruptedException, TimeoutException;
 
+    /** Whether {@code txid} is in the memory pool now: one cheap look, for callers that time its arrival. */
+    boolean inMempool(Sha256Hash txid) throws IOException;
+
     /** The inbound connections the backend knows of (for a bitcoind, those still connected). */
     List<BackendPeer> peers() throws IOException;
 

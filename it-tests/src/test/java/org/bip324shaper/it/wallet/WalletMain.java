@@ -36,6 +36,8 @@ import org.bitcoinj.wallet.Wallet;
  * ADDRESS &lt;receive address&gt;
  * SYNCED &lt;height&gt;
  * BALANCE &lt;available sat&gt; &lt;estimated sat&gt;       once coins are spendable
+ * PAYING &lt;n&gt; &lt;epoch ms&gt;                     right before the send call (payments: 6th argument)
+ * SENT &lt;txid&gt;                                 the send call returned
  * BROADCAST &lt;txid&gt; &lt;amount sat&gt; &lt;fee sat&gt;     the payment was sent and relayed back
  * CONFIRMED &lt;txid&gt; &lt;height&gt;
  * BALANCE &lt;available sat&gt; &lt;estimated sat&gt;       after the payment
@@ -63,7 +65,7 @@ public final class WalletMain {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 4) {
-            System.err.println("usage: WalletMain <port> <nio|blocking> <pay-to address> <amount sat> [timeout s]");
+            System.err.println("usage: WalletMain <port> <nio|blocking> <pay-to address> <amount sat> [timeout s] [payments]");
             System.exit(64);
         }
         int port = Integer.parseInt(args[0]);
@@ -71,8 +73,9 @@ public final class WalletMain {
         Address payTo = AddressParser.getDefault(BitcoinNetwork.REGTEST).parseAddress(args[2]);
         Coin amount = Coin.valueOf(Long.parseLong(args[3]));
         Duration timeout = Duration.ofSeconds(args.length > 4 ? Long.parseLong(args[4]) : 120);
+        int payments = args.length > 5 ? Integer.parseInt(args[5]) : 1;
         try {
-            run(port, client, payTo, amount, timeout);
+            run(port, client, payTo, amount, timeout, payments);
             System.exit(0);
         } catch (TimeoutException e) {
             OUT.println("ERROR timed out waiting for " + e.getMessage());
@@ -80,7 +83,8 @@ public final class WalletMain {
         }
     }
 
-    private static void run(int port, Client client, Address payTo, Coin amount, Duration timeout) throws Exception {
+    private static void run(int port, Client client, Address payTo, Coin amount, Duration timeout, int payments)
+            throws Exception {
         Context.propagate(new Context());
         BitcoinNetwork network = BitcoinNetwork.REGTEST;
         Wallet wallet = Wallet.createDeterministic(network, ScriptType.P2WPKH);
@@ -107,12 +111,17 @@ public final class WalletMain {
         await(spendable(wallet, chain), timeout, "spendable coins");
         printBalance(wallet);
 
-        Wallet.SendResult sent = wallet.sendCoins(peers, SendRequest.to(payTo, amount));
-        // bitcoinj drops the peer it sent the payment to and takes the re-announcement on the next connection
-        // (bloom filter + mempool) as proof of relay: wait for that, so the connection is stable from here on
-        await(sent.getBroadcast().awaitRelayed(), timeout, "the payment to be relayed back");
-        Transaction tx = sent.transaction();
-        OUT.println("BROADCAST " + tx.getTxId() + " " + amount.value + " " + tx.getFee().value);
+        Transaction tx = null;
+        for (int i = 1; i <= payments; i++) {
+            OUT.println("PAYING " + i + " " + System.currentTimeMillis()); // for the latency bench: send call time
+            Wallet.SendResult sent = wallet.sendCoins(peers, SendRequest.to(payTo, amount));
+            tx = sent.transaction();
+            OUT.println("SENT " + tx.getTxId());
+            // bitcoinj drops the peer it sent the payment to and takes the re-announcement on the next connection
+            // (bloom filter + mempool) as proof of relay: wait for that, so the connection is stable from here on
+            await(sent.getBroadcast().awaitRelayed(), timeout, "the payment to be relayed back");
+            OUT.println("BROADCAST " + tx.getTxId() + " " + amount.value + " " + tx.getFee().value);
+        }
 
         TransactionConfidence confirmed = await(tx.getConfidence().getDepthFuture(1), timeout, "a confirmation");
         OUT.println("CONFIRMED " + tx.getTxId() + " " + confirmed.getAppearedAtChainHeight());

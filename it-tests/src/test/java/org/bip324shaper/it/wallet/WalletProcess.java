@@ -51,10 +51,17 @@ public final class WalletProcess implements Closeable {
         }
 
         public WalletProcess start() throws IOException {
+            return start(List.of());
+        }
+
+        /** Starts the wallet with {@code extraArgs} after the usual ones (e.g. the number of payments). */
+        public WalletProcess start(List<String> extraArgs) throws IOException {
             if (!Files.isRegularFile(agentJar)) {
                 throw new IOException("agent jar missing: " + agentJar + " (build it: mvn -pl agent -am package)");
             }
-            return new WalletProcess(command());
+            List<String> cmd = new ArrayList<>(command());
+            cmd.addAll(extraArgs);
+            return new WalletProcess(cmd);
         }
     }
 
