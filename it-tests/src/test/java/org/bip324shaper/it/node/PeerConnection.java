@@ -128,7 +128,7 @@ final class PeerConnection {
             closed = true;
         }
         try {
-            channel.close();
+            channel.abort(); // as Core's disconnect: the socket closes, no closing handshake of our own
         } catch (IOException ignored) {
             // already ending
         }
