@@ -504,7 +504,7 @@ public final class AsyncShapedProtocol implements AutoCloseable {
      * channel; it fails with a {@link WriteBacklogException} (nothing queued) if the backlog is over the cap.
      */
     public CompletableFuture<Void> write(NetworkMessage message) {
-        return submit(V2MessageCodec.encode(Objects.requireNonNull(message, "message")));
+        return submit(V2MessageCodec.contents(Objects.requireNonNull(message, "message")));
     }
 
     /**
@@ -513,10 +513,10 @@ public final class AsyncShapedProtocol implements AutoCloseable {
      * @throws IllegalArgumentException if the contents exceed the packet limit
      */
     public CompletableFuture<Void> writeContents(byte[] contents) {
-        return submit(Objects.requireNonNull(contents, "contents"));
+        return submit(ByteBuffer.wrap(Objects.requireNonNull(contents, "contents")));
     }
 
-    private CompletableFuture<Void> submit(byte[] contents) {
+    private CompletableFuture<Void> submit(ByteBuffer contents) {
         CompletableFuture<Void> future = new CompletableFuture<>();
         synchronized (outbound) {
             Throwable failure = terminal.get();

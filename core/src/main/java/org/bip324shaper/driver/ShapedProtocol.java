@@ -163,6 +163,10 @@ public final class ShapedProtocol implements Closeable {
         return engine.stats();
     }
 
+    public Network network() {
+        return engine.network();
+    }
+
     // --- reading -----------------------------------------------------------------------------------------------
 
     /** The next genuine message; blocks. Unknown short IDs are skipped. {@link EOFException} when the peer closed. */
@@ -239,11 +243,19 @@ public final class ShapedProtocol implements Closeable {
      * writes it on the tick, or {@link #close()} does, whichever comes first.
      */
     public void write(NetworkMessage message) throws IOException {
-        writeContents(V2MessageCodec.encode(message));
+        writeContents(V2MessageCodec.contents(message));
     }
 
     /** Sends one genuine packet's raw contents (message type + payload). */
     public void writeContents(byte[] contents) throws IOException {
+        writeContents(ByteBuffer.wrap(contents));
+    }
+
+    /**
+     * Sends the remaining bytes of {@code contents} as one genuine packet's contents, uncopied: they must not change
+     * until the packet is on the wire (a held packet leaves on a later tick).
+     */
+    public void writeContents(ByteBuffer contents) throws IOException {
         writeLock.lock();
         try {
             ensureOpen();

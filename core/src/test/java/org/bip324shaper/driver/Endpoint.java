@@ -61,16 +61,19 @@ interface Endpoint extends AutoCloseable {
         }
     }
 
+    /** The blocking driver, its messages through the {@link MessageTransport} that applications use. */
     final class Blocking implements Endpoint {
         final ShapedProtocol p;
+        private final MessageTransport transport;
 
         Blocking(ShapedProtocol p) {
             this.p = p;
+            this.transport = MessageTransport.v2(p);
         }
 
         @Override
         public void send(NetworkMessage message) throws IOException {
-            p.write(message);
+            transport.write(message);
         }
 
         @Override
@@ -80,7 +83,7 @@ interface Endpoint extends AutoCloseable {
 
         @Override
         public NetworkMessage receive() throws IOException {
-            return p.read();
+            return transport.read();
         }
 
         @Override
@@ -105,7 +108,7 @@ interface Endpoint extends AutoCloseable {
 
         @Override
         public void close() throws IOException {
-            p.close();
+            transport.close();
         }
 
         @Override

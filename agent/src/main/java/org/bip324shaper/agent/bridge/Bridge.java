@@ -10,8 +10,15 @@ import java.net.SocketException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import org.bip324shaper.agent.config.Normalization;
 import org.bip324shaper.agent.events.ConnectionEvents;
 import org.bip324shaper.agent.events.ConnectionLogLines;
 import org.bip324shaper.agent.log.AgentLog;
@@ -20,11 +27,18 @@ import org.bip324shaper.agent.log.LogFormat;
 /**
  * The in-JVM end of redirected connects: a loopback listener (opened on first use) that accepts each redirected
  * wallet socket, pairs it with the peer the wallet asked for, and hands it to a {@link BridgedConnection} that
- * opens the upstream through the {@link UpstreamConnector} and pumps bytes.
+ * opens the upstream through the {@link UpstreamConnector} and pumps messages, on a bounded pool of reused threads.
  */
 public final class Bridge implements Closeable {
 
     static final Duration DEFAULT_PAIRING_TTL = Duration.ofSeconds(10);
+    /**
+     * The bridge's threads, shared by all its connections: two per open connection (one blocking read each way),
+     * reused, and idle ones end after {@link #IDLE_THREAD_SECONDS}. A wallet keeps about a dozen peers; a
+     * connection beyond this bound is refused and logged rather than given new threads.
+     */
+    static final int MAX_THREADS = 128;
+    private static final long IDLE_THREAD_SECONDS = 30;
 
     private final UpstreamConnector connector;
     private final PeerDialer dialer;
@@ -33,28 +47,40 @@ public final class Bridge implements Closeable {
     private final PendingPairings pairings;
     private final AtomicLong connectionIds = new AtomicLong();
     private volatile ServerSocket listener;
+    private volatile ThreadPoolExecutor pool;
+    private volatile ScheduledThreadPoolExecutor timer;
+    private final Set<Normalization> normalize;
+    private final ParkedLinks parked = new ParkedLinks();
     private volatile boolean closed;
 
-    /** A bridge whose connection events become log lines only. */
+    /** A bridge whose connection events become log lines only, without normalization. */
     public Bridge(UpstreamConnector connector, PeerDialer dialer, AgentLog log) {
-        this(connector, dialer, log, new ConnectionLogLines(log));
+        this(connector, dialer, log, Normalization.none());
     }
 
-    public Bridge(UpstreamConnector connector, PeerDialer dialer, AgentLog log, ConnectionEvents events) {
+    /** A bridge whose connection events become log lines only. */
+    public Bridge(UpstreamConnector connector, PeerDialer dialer, AgentLog log, Set<Normalization> normalize) {
+        this(connector, dialer, log, new ConnectionLogLines(log), normalize);
+    }
+
+    /** A bridge that normalizes the wallet's traffic as {@code normalize} says ({@link UpstreamLink}). */
+    public Bridge(UpstreamConnector connector, PeerDialer dialer, AgentLog log, ConnectionEvents events,
+                  Set<Normalization> normalize) {
         this(connector, dialer, log, events, DEFAULT_PAIRING_TTL, new LongSupplier() { // no lambda bootstrap in premain
             @Override
             public long getAsLong() {
                 return System.nanoTime();
             }
-        });
+        }, normalize);
     }
 
     Bridge(UpstreamConnector connector, PeerDialer dialer, AgentLog log, Duration pairingTtl, LongSupplier nanoClock) {
-        this(connector, dialer, log, new ConnectionLogLines(log), pairingTtl, nanoClock);
+        this(connector, dialer, log, new ConnectionLogLines(log), pairingTtl, nanoClock, Normalization.none());
     }
 
-    Bridge(UpstreamConnector connector, PeerDialer dialer, AgentLog log, ConnectionEvents events, Duration pairingTtl,
-           LongSupplier nanoClock) {
+    private Bridge(UpstreamConnector connector, PeerDialer dialer, AgentLog log, ConnectionEvents events,
+                   Duration pairingTtl, LongSupplier nanoClock, Set<Normalization> normalize) {
+        this.normalize = Objects.requireNonNull(normalize, "normalize");
         this.connector = Objects.requireNonNull(connector, "connector");
         this.dialer = Objects.requireNonNull(dialer, "dialer");
         this.log = Objects.requireNonNull(log, "log");
@@ -118,6 +144,17 @@ public final class Bridge implements Closeable {
             throw new IOException("bridge closed");
         }
         if (listener == null) {
+            pool = newPool();
+            // its one thread starts with the first task: only normalization schedules any
+            timer = new ScheduledThreadPoolExecutor(1, new ThreadFactory() {
+                @Override
+                public Thread newThread(Runnable task) {
+                    Thread t = new Thread(task, "bip324-bridge-timer");
+                    t.setDaemon(true);
+                    return t;
+                }
+            });
+            timer.setRemoveOnCancelPolicy(true);
             ServerSocket server = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
             listener = server;
             Thread acceptor = new Thread(() -> acceptLoop(server), "bip324-bridge-accept");
@@ -149,12 +186,34 @@ public final class Bridge implements Closeable {
                 closeQuietly(accepted);
                 continue;
             }
-            BridgedConnection connection = new BridgedConnection(pairing.get().connectionId(), accepted,
-                    pairing.get().peer(), connector, dialer, log, events);
-            Thread worker = new Thread(connection, "bip324-bridge-#" + pairing.get().connectionId());
-            worker.setDaemon(true); // never keeps the wallet's JVM alive
-            worker.start();
+            new BridgedConnection(pairing.get().connectionId(), accepted, pairing.get().peer(), connector, dialer,
+                    log, events, pool, normalize, parked, timer).start();
         }
+    }
+
+    private static ThreadPoolExecutor newPool() {
+        AtomicLong threadIds = new AtomicLong();
+        return new ThreadPoolExecutor(0, MAX_THREADS, IDLE_THREAD_SECONDS, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), new ThreadFactory() {
+                    @Override
+                    public Thread newThread(Runnable task) {
+                        Thread t = new Thread(task, "bip324-bridge-" + threadIds.incrementAndGet());
+                        t.setDaemon(true); // never keeps the wallet's JVM alive
+                        return t;
+                    }
+                });
+    }
+
+    /** Threads of the bridge's pool now alive (busy or idle), for tests and diagnostics. */
+    int poolThreads() {
+        ThreadPoolExecutor current = pool;
+        return current == null ? 0 : current.getPoolSize();
+    }
+
+    /** Threads of the bridge's pool now running a connection's task (diagnostics; leak checks in tests). */
+    public int busyThreads() {
+        ThreadPoolExecutor current = pool;
+        return current == null ? 0 : current.getActiveCount();
     }
 
     private static void pauseAfterAcceptFailure() {
@@ -179,6 +238,14 @@ public final class Bridge implements Closeable {
         ServerSocket current = listener;
         if (current != null) {
             closeQuietly(current);
+        }
+        ThreadPoolExecutor threads = pool;
+        if (threads != null) {
+            threads.shutdown(); // open connections run to their end; no new ones
+        }
+        ScheduledThreadPoolExecutor clock = timer;
+        if (clock != null) {
+            clock.shutdown();
         }
     }
 

@@ -1,12 +1,18 @@
 package org.bip324shaper.agent.bridge;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
+import org.bip324shaper.agent.config.Normalization;
 import org.bip324shaper.agent.events.ConnectionClosed;
 import org.bip324shaper.agent.events.ConnectionEvents;
 import org.bip324shaper.agent.events.ConnectionFailure;
@@ -14,24 +20,28 @@ import org.bip324shaper.agent.events.ConnectionOpened;
 import org.bip324shaper.agent.log.AgentLog;
 import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.Network;
+import org.bip324shaper.core.engine.Delivery;
+import org.bip324shaper.driver.MessageTransport;
 
 /**
- * One wallet connection accepted by the bridge: waits for the wallet's first bytes (the network magic), opens
- * the upstream session, pumps both directions until either side ends, and reports its open, close and failures
- * as {@link ConnectionEvents} (from which the log lines are formatted).
+ * One wallet connection accepted by the bridge: reads the wallet's network magic (once: the wallet's transport
+ * decodes its stream from those bytes on), opens the upstream session (or, with {@link Normalization#RECONNECT},
+ * takes over the one this wallet just dropped) and relays whole messages both ways through an {@link UpstreamLink},
+ * on two tasks of the bridge's bounded pool: this one reads the wallet, the link's reads the peer. Its open, close
+ * and failures are reported as {@link ConnectionEvents} (from which the log lines are formatted).
+ *
+ * <p>Ending: the wallet's end of stream is passed on ({@link UpstreamSession#walletFinished}: a v2 session closes
+ * gracefully, which first puts on the wire everything the wallet sent, bounded by the session's linger; what is
+ * left is counted as {@code undelivered}). The peer's end of stream, or bad data from either side, ends both. The
+ * close event comes once the link let go of the wallet and before the wallet's socket closes, so it is out by the
+ * time the wallet sees the end.
  */
 final class BridgedConnection implements Runnable {
 
     /** The wallet speaks first (its version message); one that stays silent this long is dropped. */
     static final int FIRST_BYTES_TIMEOUT_MILLIS = 30_000;
     private static final int MAGIC_LENGTH = 4;
-    private static final int BUFFER_BYTES = 16 * 1024;
-    /**
-     * bitcoinj writes its {@code tx} and closes at once: when the wallet's socket fails under the peer-to-wallet
-     * pump, what the wallet wrote before closing is still in the other pump's way. It gets this long to reach the
-     * wallet's end of stream (it only reads what the kernel already holds) before the session is closed anyway.
-     */
-    static final long WALLET_DRAIN_MILLIS = 5_000;
+    private static final int RAW_BUFFER_BYTES = 16 * 1024;
 
     private final long id;
     private final Socket wallet;
@@ -40,11 +50,15 @@ final class BridgedConnection implements Runnable {
     private final PeerDialer dialer;
     private final AgentLog log;
     private final ConnectionEvents events;
-    private final AtomicLong walletToPeer = new AtomicLong();
-    private final AtomicLong peerToWallet = new AtomicLong();
+    private final Executor pool;
+    private final Set<Normalization> normalize;
+    private final ParkedLinks parked;
+    private final ScheduledExecutorService timer;
+    private volatile UpstreamSession session;
 
     BridgedConnection(long id, Socket wallet, InetSocketAddress peer, UpstreamConnector connector, PeerDialer dialer,
-                      AgentLog log, ConnectionEvents events) {
+                      AgentLog log, ConnectionEvents events, Executor pool, Set<Normalization> normalize,
+                      ParkedLinks parked, ScheduledExecutorService timer) {
         this.id = id;
         this.wallet = wallet;
         this.peer = peer;
@@ -52,113 +66,223 @@ final class BridgedConnection implements Runnable {
         this.dialer = dialer;
         this.log = log;
         this.events = events;
+        this.pool = pool;
+        this.normalize = normalize;
+        this.parked = parked;
+        this.timer = timer;
     }
 
-    @Override
-    public void run() {
-        try {
-            relay();
-        } catch (IOException | RuntimeException e) {
-            events.failed(new ConnectionFailure(id, peer, ConnectionFailure.Stage.RELAY, describe(e)));
-        } finally {
+    /** Opens and runs the connection on the pool; a full pool refuses it (logged, the wallet's socket closed). */
+    void start() {
+        if (!submit(this::open)) {
             Bridge.closeQuietly(wallet);
         }
     }
 
-    private void relay() throws IOException {
+    /** Opens and runs the connection on the calling thread (its peer reads still run on the pool); ends closed. */
+    @Override
+    public void run() {
+        open();
+    }
+
+    private boolean submit(Runnable task) {
+        try {
+            pool.execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            log.warn(prefix() + "refused: the bridge's " + Bridge.MAX_THREADS + " threads are all busy");
+            return false;
+        }
+    }
+
+    private void open() {
+        boolean handedOver = false;
+        try {
+            handedOver = openSession();
+        } catch (IOException | RuntimeException e) {
+            events.failed(new ConnectionFailure(id, peer, ConnectionFailure.Stage.RELAY, describe(e)));
+        } finally {
+            if (!handedOver) {
+                Bridge.closeQuietly(wallet);
+            }
+        }
+    }
+
+    /** Returns whether the connection's tasks now own the wallet's socket. */
+    private boolean openSession() throws IOException {
         wallet.setTcpNoDelay(true);
         wallet.setSoTimeout(FIRST_BYTES_TIMEOUT_MILLIS);
-        InputStream fromWallet = wallet.getInputStream();
-        byte[] head = fromWallet.readNBytes(MAGIC_LENGTH);
+        byte[] head = wallet.getInputStream().readNBytes(MAGIC_LENGTH);
         wallet.setSoTimeout(0);
         if (head.length == 0) {
             log.debug(prefix() + "wallet closed before sending anything; peer not dialed");
-            return;
+            return false;
         }
         Optional<Network> network = head.length == MAGIC_LENGTH ? Network.fromMagic(head, 0) : Optional.empty();
-
-        UpstreamSession session;
+        MessageTransport fromWallet = network.isPresent() ? MessageTransport.v1(wallet, network.get(), head) : null;
+        UpstreamLink.Wallet me = fromWallet == null ? null : UpstreamLink.Wallet.over(id, wallet, fromWallet, true);
+        UpstreamLink link = network.isPresent() ? spliceable(network.get(), me) : null;
+        if (link != null) {
+            session = link.session();
+            UpstreamSession spliced = session;
+            events.opened(new ConnectionOpened(id, peer, network, spliced.transport(), spliced.sessionId(),
+                    Optional.of("spliced onto the upstream of #" + link.openedBy() + ": no new peer connection"),
+                    spliced::wireStats));
+            relay(link, me);
+            return true;
+        }
         try {
             session = connector.open(new UpstreamRequest(id, peer, network), dialer);
         } catch (IOException | RuntimeException e) {
             events.failed(new ConnectionFailure(id, peer, ConnectionFailure.Stage.UPSTREAM, describe(e)));
+            return false;
+        }
+        UpstreamSession opened = session;
+        events.opened(new ConnectionOpened(id, peer, network, opened.transport(), opened.sessionId(), opened.note(),
+                opened::wireStats));
+        if (session.rawPeer().isPresent()) {
+            new RawRelay(session.rawPeer().get()).run(head);
+            return true;
+        }
+        me = UpstreamLink.Wallet.over(id, wallet, fromWallet, false);
+        link = new UpstreamLink(id, peer, session, normalize, UpstreamLink.Timing.DEFAULT, timer, pool, parked, log,
+                events);
+        if (!link.start(me)) {
+            reportClose(0, 0, Optional.empty());
+            return false;
+        }
+        relay(link, me);
+        return true;
+    }
+
+    /** A session this wallet dropped moments ago, to splice its reconnect onto ({@link Normalization#RECONNECT}). */
+    private UpstreamLink spliceable(Network network, UpstreamLink.Wallet me) {
+        if (!normalize.contains(Normalization.RECONNECT)) {
+            return null;
+        }
+        Optional<UpstreamLink> waiting = parked.claim(peer);
+        if (waiting.isEmpty()) {
+            return null;
+        }
+        if (waiting.get().session().messages().network() != network) {
+            waiting.get().end("the wallet reconnected on another network", true);
+            return null;
+        }
+        return waiting.get().splice(me) ? waiting.get() : null;
+    }
+
+    /**
+     * The wallet's messages through the link until the wallet ends; then the close line, once the link let go of the
+     * wallet (parked, or its session closed and the peer's last messages relayed), and the wallet's socket closes.
+     */
+    private void relay(UpstreamLink link, UpstreamLink.Wallet me) {
+        boolean walletBroke = false;
+        try {
+            while (true) {
+                link.fromWallet(me, me.transport.read());
+            }
+        } catch (EOFException e) {
+            // the wallet is done: what it sent still goes out
+        } catch (Bip324Exception e) {
+            // e.g. a bad checksum, an oversize length or another network's magic: the stream cannot go on, but
+            // what the wallet sent before it still goes out
+            walletBroke = true;
+            events.failed(new ConnectionFailure(id, peer, ConnectionFailure.Stage.CLIENT_DATA, describe(e)));
+        } catch (IOException | RuntimeException e) {
+            // bitcoinj's close right after a broadcast is often a reset: it is an end like any other
+            log.debug(prefix() + "wallet->peer ended: " + describe(e));
+        }
+        if (link.detach(me, !walletBroke) == UpstreamLink.Detached.PARKED) {
+            // the session lives on: its wire counters and what it still delivers belong to the next wallet
+            events.closed(new ConnectionClosed(id, peer, session.transport(), me.toPeer.get(), me.toWallet.get(),
+                    Optional.empty(), Delivery.NONE, Optional.of("upstream=parked (kept "
+                    + UpstreamLink.Timing.DEFAULT.park().toSeconds() + " s for a reconnect); normalized: "
+                    + link.summary())));
+        } else {
+            link.awaitEnded();
+            reportClose(me.toPeer.get(), me.toWallet.get(),
+                    normalize.isEmpty() ? Optional.empty() : Optional.of("normalized: " + link.summary()));
+        }
+        Bridge.closeQuietly(wallet);
+    }
+
+    private void closeSessionQuietly(boolean graceful) {
+        UpstreamSession s = session;
+        if (s == null) {
             return;
         }
         try {
-            events.opened(new ConnectionOpened(id, peer, network, session.transport(), session.sessionId(),
-                    session.note(), session::wireStats));
-            Thread upstream = new Thread(() -> pumpWalletToPeer(head, fromWallet, session),
-                    Thread.currentThread().getName() + "-up");
-            upstream.setDaemon(true);
-            upstream.start();
-            try {
-                if (pump(session.fromPeer(), wallet.getOutputStream(), peerToWallet) == Ending.SINK_CLOSED) {
-                    // The wallet closed: let the other pump deliver what it wrote first (its end of stream then
-                    // closes the session gracefully, which drains whatever the shaper holds).
-                    upstream.join(WALLET_DRAIN_MILLIS);
-                }
-            } catch (Bip324Exception e) {
-                events.failed(new ConnectionFailure(id, peer, ConnectionFailure.Stage.PEER_DATA, "at the session step"
-                        + " (after " + peerToWallet.get() + " bytes to the wallet), closing both sides: "
-                        + describe(e)));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (graceful) {
+                s.close();
+            } else {
+                s.abort();
             }
-        } finally {
-            Bridge.closeQuietly(session);
-            // reported before the wallet's socket closes, so the line is out by the time the wallet sees the end
-            events.closed(new ConnectionClosed(id, peer, session.transport(), walletToPeer.get(),
-                    peerToWallet.get(), session.wireStats(), session.undelivered()));
+        } catch (IOException | RuntimeException ignored) {
+            // closing anyway; what did not reach the peer is in undelivered()
         }
     }
 
-    private void pumpWalletToPeer(byte[] head, InputStream fromWallet, UpstreamSession session) {
-        try {
-            OutputStream toPeer = session.toPeer();
-            toPeer.write(head);
-            toPeer.flush();
-            walletToPeer.addAndGet(head.length);
-            pump(fromWallet, toPeer, walletToPeer);
-            toPeer.close(); // the wallet half-closed: tell the session, which tells the peer
-        } catch (Bip324Exception e) {
-            // e.g. a bad checksum, an oversize length or another network's magic: the stream cannot go on
-            events.failed(new ConnectionFailure(id, peer, ConnectionFailure.Stage.CLIENT_DATA, describe(e)));
-            Bridge.closeQuietly(session); // ends the other direction too
-        } catch (IOException | RuntimeException e) {
-            log.debug(prefix() + "wallet->peer ended: " + describe(e));
-            Bridge.closeQuietly(session); // ends the other direction too
-        }
+    /**
+     * Reported before the wallet's socket closes, so the line is out by the time the wallet sees the end; it counts
+     * what the wallet handed over and never reached the peer.
+     */
+    private void reportClose(long toPeer, long toWallet, Optional<String> note) {
+        UpstreamSession s = session;
+        events.closed(new ConnectionClosed(id, peer, s.transport(), toPeer, toWallet, s.wireStats(), s.undelivered(),
+                note));
     }
 
-    /** How a pump ended: its source reached the end (or was closed under it), or its sink's socket failed. */
-    private enum Ending { SOURCE_ENDED, SINK_CLOSED }
+    /** A stream without a known network cannot be framed: bytes both ways, untouched, on two tasks. */
+    private final class RawRelay {
+        private final Socket peerSocket;
+        private final AtomicLong toPeer = new AtomicLong();
+        private final AtomicLong toWallet = new AtomicLong();
 
-    /** Copies until end of stream; a socket closed by the other pump also ends it. */
-    private static Ending pump(InputStream in, OutputStream out, AtomicLong counter) throws IOException {
-        byte[] buffer = new byte[BUFFER_BYTES];
-        for (;;) {
-            int n;
-            try {
-                n = in.read(buffer);
-            } catch (IOException e) {
-                if (Bridge.isClosedSocket(e)) {
-                    return Ending.SOURCE_ENDED;
-                }
-                throw e;
-            }
-            if (n < 0) {
-                return Ending.SOURCE_ENDED;
+        RawRelay(Socket peerSocket) {
+            this.peerSocket = peerSocket;
+        }
+
+        void run(byte[] head) throws IOException {
+            OutputStream out = peerSocket.getOutputStream();
+            out.write(head);
+            toPeer.addAndGet(head.length);
+            if (!submit(this::peerToWallet)) {
+                closeSessionQuietly(false);
+                return;
             }
             try {
-                out.write(buffer, 0, n);
-                out.flush();
+                copy(wallet.getInputStream(), out, toPeer);
+                peerSocket.shutdownOutput(); // pass the wallet's half-close on, as TCP would
             } catch (IOException e) {
-                if (Bridge.isClosedSocket(e)) {
-                    return Ending.SINK_CLOSED;
-                }
-                throw e;
+                log.debug(prefix() + "wallet->peer ended: " + describe(e));
+                closeSessionQuietly(false);
             }
-            counter.addAndGet(n);
+        }
+
+        private void peerToWallet() {
+            try {
+                copy(peerSocket.getInputStream(), wallet.getOutputStream(), toWallet);
+            } catch (IOException e) {
+                log.debug(prefix() + "peer->wallet ended: " + describe(e));
+            } finally {
+                closeSessionQuietly(true);
+                reportClose(toPeer.get(), toWallet.get(), Optional.empty());
+                Bridge.closeQuietly(wallet);
+            }
+        }
+
+        private void copy(InputStream in, OutputStream out, AtomicLong counter) throws IOException {
+            byte[] buffer = new byte[RAW_BUFFER_BYTES];
+            try {
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    out.write(buffer, 0, n);
+                    counter.addAndGet(n);
+                }
+            } catch (IOException e) {
+                if (!Bridge.isClosedSocket(e)) {
+                    throw e;
+                }
+            }
         }
     }
 

@@ -2,21 +2,19 @@ package org.bip324shaper.agent.bridge;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.net.Socket;
 import java.util.Optional;
 import org.bip324shaper.core.engine.Delivery;
 import org.bip324shaper.core.shaping.TrafficStats;
+import org.bip324shaper.driver.MessageTransport;
 
 /**
- * The peer side of one bridged connection. It owns the real socket; the bridge owns the wallet's socket and
- * pumps bytes between the two. Both streams carry the wallet's plain v1 byte stream (magic, header, payload):
- * a v2 session encrypts what it reads from {@link #toPeer()} and decrypts into {@link #fromPeer()}, and what
- * travels on the wire in between (handshake, garbage, padding, decoys, a v1 fallback that redials and replays
- * the bytes already written) is its own business. Sessions must never expose keys or message contents.
+ * The peer side of one bridged connection. It owns the real socket; the bridge owns the wallet's socket and pumps
+ * whole messages between the two: it writes each message the wallet sent to {@link #messages()} and each message
+ * read from it to the wallet. What travels on the wire in between (handshake, garbage, padding, decoys, or plain v1
+ * after a fallback) is the session's own business. Sessions must never expose keys or message contents.
  *
- * <p>Threading: one bridge thread writes {@link #toPeer()}, another reads {@link #fromPeer()}, and either may call
- * {@link #close()}, which must unblock both.
+ * <p>Threading: one bridge thread writes, another reads, and either may close; see {@link MessageTransport}.
  */
 public interface UpstreamSession extends Closeable {
 
@@ -41,24 +39,36 @@ public interface UpstreamSession extends Closeable {
         return Optional.empty();
     }
 
+    /** The peer as a stream of messages, of the network the wallet's magic named. */
+    MessageTransport messages();
+
     /**
-     * Messages the wallet handed over that never reached the peer, once the session is closed: 0 after a graceful
-     * close unless the peer stalled past the close linger or the connection failed. A byte relay loses nothing.
+     * Only for a wallet stream without a known network magic, which cannot be framed: the peer socket, to relay
+     * byte for byte. {@link #messages()} is then unusable.
      */
+    default Optional<Socket> rawPeer() {
+        return Optional.empty();
+    }
+
+    /** What the peer never got of what the bridge wrote, once closed (see {@link MessageTransport#undelivered}). */
     default Delivery undelivered() {
-        return Delivery.NONE;
+        return rawPeer().isPresent() ? Delivery.NONE : messages().undelivered();
     }
 
     /**
-     * Bytes the wallet sends, starting with its very first byte. Closing it means the wallet will send no more
-     * (the session may half-close the peer connection or close it).
+     * The wallet will send no more. A v1 session half-closes the peer connection, as TCP would, and the peer may
+     * still answer; BIP-324 has no half-close, so by default the session closes gracefully.
      */
-    OutputStream toPeer();
+    default void walletFinished() throws IOException {
+        close();
+    }
 
-    /** Bytes for the wallet; end of stream when the peer side is finished. */
-    InputStream fromPeer();
-
-    /** Closes the peer connection and releases everything; idempotent. */
+    /** The graceful close: what was written reaches the peer first (bounded); idempotent. */
     @Override
     void close() throws IOException;
+
+    /** Closes at once, dropping what is not yet on the wire (counted in {@link #undelivered()}). */
+    default void abort() throws IOException {
+        close();
+    }
 }

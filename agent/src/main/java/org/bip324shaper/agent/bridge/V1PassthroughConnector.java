@@ -1,16 +1,15 @@
 package org.bip324shaper.agent.bridge;
 
-import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.util.Objects;
 import java.util.Optional;
+import org.bip324shaper.driver.MessageTransport;
 
 /**
- * Relays the wallet's bytes unchanged: the plain v1 transport, for peers without BIP-324 and for streams the v2
- * transport cannot carry.
+ * The plain v1 transport, for peers without BIP-324: the wallet's messages go out as the very frames it wrote
+ * (a frame read from the wallet is written back from its own buffer). A stream without a known network magic
+ * cannot be framed and is relayed byte for byte.
  */
 public final class V1PassthroughConnector implements UpstreamConnector {
 
@@ -33,57 +32,51 @@ public final class V1PassthroughConnector implements UpstreamConnector {
     public UpstreamSession open(UpstreamRequest request, PeerDialer dialer) throws IOException {
         Socket socket = dialer.dial(request.peer());
         try {
-            socket.setTcpNoDelay(true); // the bridge forwards whatever chunk arrives; Nagle would only add delay
-            return new Session(socket, note);
+            socket.setTcpNoDelay(true); // the bridge writes whole frames; Nagle would only add delay
+            if (request.network().isEmpty()) {
+                return new RawSession(socket, note);
+            }
+            return new Session(socket, MessageTransport.v1(socket, request.network().get()), note);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
         }
     }
 
-    private static final class Session implements UpstreamSession {
-        private final Socket socket;
-        private final InputStream in;
-        private final OutputStream out;
-        private final Optional<String> note;
-
-        Session(Socket socket, Optional<String> note) throws IOException {
-            this.socket = socket;
-            this.note = note;
-            this.in = socket.getInputStream();
-            this.out = new FilterOutputStream(socket.getOutputStream()) {
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    out.write(b, off, len); // FilterOutputStream would write byte by byte
-                }
-
-                @Override
-                public void close() throws IOException {
-                    if (!socket.isClosed() && !socket.isOutputShutdown()) {
-                        socket.shutdownOutput(); // pass the wallet's half-close on, as TCP would
-                    }
-                }
-            };
-        }
-
+    private record Session(Socket socket, MessageTransport messages, Optional<String> note)
+            implements UpstreamSession {
         @Override
         public String transport() {
             return "v1";
         }
 
         @Override
-        public Optional<String> note() {
-            return note;
+        public void walletFinished() throws IOException {
+            if (!socket.isClosed() && !socket.isOutputShutdown()) {
+                socket.shutdownOutput();
+            }
         }
 
         @Override
-        public OutputStream toPeer() {
-            return out;
+        public void close() throws IOException {
+            messages.close();
+        }
+    }
+
+    private record RawSession(Socket socket, Optional<String> note) implements UpstreamSession {
+        @Override
+        public String transport() {
+            return "v1";
         }
 
         @Override
-        public InputStream fromPeer() {
-            return in;
+        public MessageTransport messages() {
+            throw new UnsupportedOperationException("a stream without a known network magic has no messages");
+        }
+
+        @Override
+        public Optional<Socket> rawPeer() {
+            return Optional.of(socket);
         }
 
         @Override

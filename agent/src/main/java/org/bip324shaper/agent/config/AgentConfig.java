@@ -6,7 +6,9 @@ import java.time.Duration;
 
 import java.util.Collections;
 import java.util.Objects;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.bip324shaper.agent.log.LogLevel;
@@ -34,11 +36,13 @@ import org.bip324shaper.core.shaping.ShapingStrategies;
  * @param proxyListen   proxy mode: the SOCKS5 listen address (unresolved host and port)
  * @param upstreamSocks proxy mode: a SOCKS5 proxy (e.g. Tor) to dial peers through; empty to dial directly
  * @param v1Memory  how long a peer that dropped v2 twice in a row is remembered as v1-only; zero: off
+ * @param normalize what the bridge normalizes in the wallet's traffic ({@link Normalization})
  */
 public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String> shaping, SortedSet<Integer> ports,
                           boolean loopback, boolean requireV2, LogLevel logLevel, Optional<Path> traceDir,
                           Optional<AeadBackend> aead, LogSink logSink, boolean jmx, InetSocketAddress proxyListen,
-                          Optional<InetSocketAddress> upstreamSocks, Duration v1Memory) {
+                          Optional<InetSocketAddress> upstreamSocks, Duration v1Memory,
+                          Set<Normalization> normalize) {
 
     /** The longest {@code v1-memory}. */
     public static final Duration MAX_V1_MEMORY = Duration.ofHours(24);
@@ -80,13 +84,16 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String>
             }
         }
         ports = Collections.unmodifiableSortedSet(new TreeSet<>(ports));
+        Objects.requireNonNull(normalize, "normalize");
+        normalize = normalize.isEmpty() ? Normalization.none()
+                : Collections.unmodifiableSet(EnumSet.copyOf(normalize));
     }
 
-    /** A configuration with the default cipher, log sink, JMX and proxy settings. */
+    /** A configuration with the default cipher, log sink, JMX and proxy settings, and no normalization. */
     public AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String> shaping, SortedSet<Integer> ports,
                        boolean loopback, boolean requireV2, LogLevel logLevel, Optional<Path> traceDir) {
         this(padding, decoy, shaping, ports, loopback, requireV2, logLevel, traceDir, Optional.empty(), LogSink.STDERR,
-                true, DEFAULT_PROXY_LISTEN, Optional.empty(), Duration.ZERO);
+                true, DEFAULT_PROXY_LISTEN, Optional.empty(), Duration.ZERO, Normalization.none());
     }
 
     /** A configuration that records no traces. */
@@ -112,13 +119,7 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String>
      */
     public AgentConfig withShaping(String spec) {
         return new AgentConfig(padding, decoy, Optional.of(spec), ports, loopback, requireV2, logLevel, traceDir, aead,
-                logSink, jmx, proxyListen, upstreamSocks, v1Memory);
-    }
-
-    /** This configuration, writing connection traces into {@code dir}. */
-    public AgentConfig withTraceDir(Path dir) {
-        return new AgentConfig(padding, decoy, shaping, ports, loopback, requireV2, logLevel, Optional.of(dir), aead,
-                logSink, jmx, proxyListen, upstreamSocks, v1Memory);
+                logSink, jmx, proxyListen, upstreamSocks, v1Memory, normalize);
     }
 
     /** The cipher core should use: the configured one, else core's preferred one. */
@@ -148,7 +149,10 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String>
                         : "," + AgentOption.PROXY_LISTEN.key() + "=" + hostPort(proxyListen))
                 + (upstreamSocks.isPresent()
                         ? "," + AgentOption.UPSTREAM_SOCKS.key() + "=" + hostPort(upstreamSocks.get()) : "")
-                + (v1Memory.isZero() ? "" : "," + AgentOption.V1_MEMORY.key() + "=" + valueText(AgentOption.V1_MEMORY));
+                + (v1Memory.isZero() ? "" : "," + AgentOption.V1_MEMORY.key() + "=" + valueText(AgentOption.V1_MEMORY))
+                // said whenever it is not what the parser would infer (the wallet preset turns it on)
+                + (normalize.isEmpty() && !shaping.equals(Optional.of(AgentConfigParser.WALLET_PRESET)) ? ""
+                        : "," + AgentOption.NORMALIZE.key() + "=" + Normalization.format(normalize));
     }
 
     /**
@@ -167,6 +171,7 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String>
             case LOG: return logLevel.id();
             case LOG_SINK: return logSink.id();
             case JMX: return Boolean.toString(jmx);
+            case NORMALIZE: return Normalization.format(normalize);
             case TRACE: return traceDir.map(Path::toString).orElse("off");
             case PROXY_LISTEN: return hostPort(proxyListen);
             case UPSTREAM_SOCKS: return upstreamSocks.map(AgentConfig::hostPort).orElse("none");

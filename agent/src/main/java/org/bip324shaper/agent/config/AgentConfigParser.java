@@ -34,6 +34,8 @@ public final class AgentConfigParser {
     private static final String PROPERTY_PREFIX = "bip324.";
     private static final String ENV_PREFIX = "BIP324_";
     private static final String AGENT_ARGUMENT = "agent argument";
+    /** The shaping preset made for wallets: it turns every {@link Normalization} on unless {@code normalize} says. */
+    static final String WALLET_PRESET = "wallet";
 
     private AgentConfigParser() {
     }
@@ -85,6 +87,7 @@ public final class AgentConfigParser {
             sources.put(AgentOption.CONFIG, configFile.source());
         }
         java.time.Duration v1Memory = defaults.v1Memory();
+        java.util.Set<Normalization> normalize = null; // not given: follows the shaping preset
         for (RawValue value : raw.values()) {
             if (value.option() == AgentOption.SHAPING) {
                 String problem = shapingProblem(value.text());
@@ -136,6 +139,19 @@ public final class AgentConfigParser {
                 }
                 continue;
             }
+            if (value.option() == AgentOption.NORMALIZE) {
+                java.util.Set<Normalization> parsed = value.text().length() > MAX_INPUT_CHARS ? null
+                        : Normalization.parse(value.text());
+                if (parsed == null) {
+                    problems.add("normalize: bad value '" + shorten(value.text()) + "' from " + value.source()
+                            + " (expected " + AgentOption.NORMALIZE.syntax() + "); using "
+                            + AgentOption.NORMALIZE.defaultText());
+                } else {
+                    normalize = parsed;
+                    sources.put(value.option(), value.source());
+                }
+                continue;
+            }
             Object parsed = value.text().length() > MAX_INPUT_CHARS ? null : parseValue(value);
             if (parsed == null) {
                 problems.add(value.option().key() + ": bad value '" + shorten(value.text()) + "' from "
@@ -161,8 +177,12 @@ public final class AgentConfigParser {
                 default: throw new AssertionError(value.option());
             }
         }
+        if (normalize == null) {
+            normalize = shaping.isPresent() && shaping.get().equals(WALLET_PRESET) ? Normalization.all()
+                    : Normalization.none();
+        }
         return new ParsedConfig(new AgentConfig(padding, decoy, shaping, ports, loopback, requireV2, logLevel,
-                traceDir, aead, logSink, jmx, proxyListen, upstreamSocks, v1Memory), problems, sources);
+                traceDir, aead, logSink, jmx, proxyListen, upstreamSocks, v1Memory, normalize), problems, sources);
     }
 
     /** Longest configuration file read: real ones are a few hundred bytes. */
@@ -244,7 +264,7 @@ public final class AgentConfigParser {
             case UPSTREAM_SOCKS:
                 return text.equalsIgnoreCase("none") || text.equalsIgnoreCase("off") ? NONE : parseHostPort(text);
             case V1_MEMORY: return parseMemory(text);
-            default: throw new AssertionError(value.option()); // SHAPING and TRACE are handled by the caller
+            default: throw new AssertionError(value.option()); // SHAPING, TRACE, AEAD, NORMALIZE: by the caller
         }
     }
 

@@ -38,7 +38,8 @@ public final class ConnectionLogLines implements ConnectionEvents {
         String line = prefix(e.id()) + "close peer=" + LogFormat.address(e.peer())
                 + " wallet->peer=" + e.clientToPeer() + " peer->wallet=" + e.peerToClient() + " bytes"
                 + e.wire().map(ConnectionLogLines::describeWire).orElse("")
-                + "; undelivered=" + e.undelivered();
+                + "; undelivered=" + e.undelivered()
+                + e.note().map(note -> "; " + note).orElse("");
         if (e.undelivered().isNone()) {
             log.info(line);
         } else {

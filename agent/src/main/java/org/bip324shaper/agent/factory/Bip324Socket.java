@@ -98,8 +98,8 @@ final class Bip324Socket extends Socket {
             }
             peer = target;
             session = opened;
-            input = new CountingInput(opened.fromPeer());
-            output = new CountingOutput(opened.toPeer());
+            input = new CountingInput(V1FrameStreams.fromPeer(opened));
+            output = new CountingOutput(V1FrameStreams.toPeer(opened));
         }
         events.opened(new ConnectionOpened(id, target, Optional.of(network), opened.transport(), opened.sessionId(),
                 opened.note(), opened::wireStats));

@@ -94,7 +94,7 @@ public final class AgentInstaller {
         }
         ConnectionEventHub events = connectionEvents(config, log);
         Bridge bridge = new Bridge(upstreamFor(config, log, events, keys), new BypassingDialer(PEER_CONNECT_TIMEOUT), log,
-                events);
+                events, config.normalize());
         // an anonymous class, not a method reference: no lambda bootstrap while the wallet waits to start
         Predicate<InetSocketAddress> isBridge = new Predicate<>() {
             @Override

@@ -2,11 +2,9 @@ package org.bip324shaper.agent.probe;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Objects;
@@ -22,9 +20,8 @@ import org.bip324shaper.core.OversizeException;
 import org.bip324shaper.core.trace.TraceRecorder;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.message.NetworkMessage;
-import org.bip324shaper.core.message.V1FrameDecoder;
-import org.bip324shaper.core.message.V1FrameEncoder;
 import org.bip324shaper.core.shaping.TrafficConfig;
+import org.bip324shaper.driver.MessageTransport;
 import org.bip324shaper.driver.ShapedProtocol;
 
 /**
@@ -104,7 +101,7 @@ public final class NodeProbe {
                 input.deadline(notAfter);
                 VersionMessage version;
                 try {
-                    version = exchange(new V2Channel(protocol), node);
+                    version = exchange(MessageTransport.v2(protocol), node);
                 } catch (IOException e) {
                     throw versionMessageFailure(e, input, handshakeBytes, notAfter);
                 }
@@ -117,7 +114,8 @@ public final class NodeProbe {
         try (Socket socket = dial(node, notAfter)) {
             DeadlineInputStream input = new DeadlineInputStream(socket);
             input.deadline(notAfter);
-            VersionMessage version = exchange(new V1Channel(input, socket.getOutputStream(), network), node);
+            VersionMessage version = exchange(MessageTransport.v1(input, socket.getOutputStream(), network,
+                    new byte[0], socket), node);
             return new Result(Transport.V1_ONLY, Optional.empty(), Optional.of(dropped), version);
         } catch (IOException e) {
             throw new IOException("the node dropped the v2 attempt (" + dropped + ") and the v1 exchange failed: "
@@ -180,16 +178,16 @@ public final class NodeProbe {
     }
 
     /** Sends our version, answers the node's version with verack, returns the node's version once it acked ours. */
-    private VersionMessage exchange(Channel channel, InetSocketAddress node) throws IOException {
+    private VersionMessage exchange(MessageTransport transport, InetSocketAddress node) throws IOException {
         long timestamp = System.currentTimeMillis() / 1000;
-        channel.write(new NetworkMessage("version", VersionMessage.probe(random.nextLong(), timestamp).encode(node)));
+        transport.write(new NetworkMessage("version", VersionMessage.probe(random.nextLong(), timestamp).encode(node)));
         VersionMessage theirs = null;
         boolean acked = false;
         for (int i = 0; i < MAX_MESSAGES_BEFORE_VERACK && (theirs == null || !acked); i++) {
-            NetworkMessage message = channel.read();
+            NetworkMessage message = transport.read();
             if (message.command().equals("version") && theirs == null) {
-                theirs = VersionMessage.parse(message.payload());
-                channel.write(new NetworkMessage("verack", new byte[0]));
+                theirs = VersionMessage.parse(message.copyPayload());
+                transport.write(new NetworkMessage("verack", new byte[0]));
             } else if (message.command().equals("verack")) {
                 acked = true;
             }
@@ -199,67 +197,5 @@ public final class NodeProbe {
                     + " messages");
         }
         return theirs;
-    }
-
-    /** One message at a time, over either transport. */
-    private interface Channel {
-        void write(NetworkMessage message) throws IOException;
-
-        NetworkMessage read() throws IOException;
-    }
-
-    private static final class V2Channel implements Channel {
-        private final ShapedProtocol protocol;
-
-        V2Channel(ShapedProtocol protocol) {
-            this.protocol = protocol;
-        }
-
-        @Override
-        public void write(NetworkMessage message) throws IOException {
-            protocol.write(message);
-        }
-
-        @Override
-        public NetworkMessage read() throws IOException {
-            return protocol.read();
-        }
-    }
-
-    private static final class V1Channel implements Channel {
-        private final DeadlineInputStream in;
-        private final OutputStream out;
-        private final V1FrameEncoder encoder;
-        private final V1FrameDecoder decoder;
-        private final byte[] buffer = new byte[16 * 1024];
-        private ByteBuffer unread = ByteBuffer.allocate(0);
-
-        V1Channel(DeadlineInputStream in, OutputStream out, Network network) {
-            this.in = in;
-            this.out = out;
-            this.encoder = new V1FrameEncoder(network);
-            this.decoder = new V1FrameDecoder(network);
-        }
-
-        @Override
-        public void write(NetworkMessage message) throws IOException {
-            out.write(encoder.encode(message));
-            out.flush();
-        }
-
-        @Override
-        public NetworkMessage read() throws IOException {
-            while (true) {
-                NetworkMessage message = decoder.decode(unread);
-                if (message != null) {
-                    return message;
-                }
-                int n = in.read(buffer);
-                if (n < 0) {
-                    throw new EOFException("the node closed the connection");
-                }
-                unread = ByteBuffer.wrap(buffer, 0, n);
-            }
-        }
     }
 }

@@ -151,7 +151,7 @@ public final class V2UpstreamConnector implements UpstreamConnector {
             long done = System.nanoTime();
             log.debug("#" + request.connectionId() + " v2 upstream ready: dial " + micros(handshakeStart - dialStart)
                     + " us, handshake " + micros(done - handshakeStart) + " us");
-            return new V2Session(established.protocol(), network, recorder);
+            return new V2Session(established.protocol(), recorder);
         }
         recorder.close();
         String reason = ((V2HandshakeAttempt.Dropped) outcome).reason();

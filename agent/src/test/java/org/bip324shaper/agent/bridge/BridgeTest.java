@@ -19,6 +19,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.bip324shaper.agent.log.AgentLog;
 import org.bip324shaper.agent.log.LogLevel;
 import org.bip324shaper.core.Network;
+import org.bip324shaper.core.message.NetworkMessage;
+import org.bip324shaper.core.message.V1FrameEncoder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -106,7 +108,9 @@ class BridgeTest {
     @Test
     void aPairedConnectionIsRelayedBothWaysAndLogged() throws Exception {
         Bridge bridge = bridge();
-        byte[] message = concat(MAINNET_MAGIC, "version...".getBytes(StandardCharsets.US_ASCII));
+        V1FrameEncoder encoder = new V1FrameEncoder(Network.MAINNET);
+        byte[] message = concat(encoder.encode(new NetworkMessage("version", new byte[102])),
+                encoder.encode(new NetworkMessage("verack", new byte[0])));
         try (Socket wallet = pairedWallet(bridge, echoAddress())) {
             wallet.getOutputStream().write(message);
             wallet.shutdownOutput();
@@ -117,7 +121,24 @@ class BridgeTest {
         assertEquals(Optional.of(Network.MAINNET), requests.get(0).network());
         String peer = "127.0.0.1:" + echo.getLocalPort();
         awaitLog("#" + requests.get(0).connectionId() + " open peer=" + peer + " network=main transport=v1 session=-");
-        awaitLog("close peer=" + peer + " wallet->peer=" + message.length + " peer->wallet=" + message.length);
+        awaitLog("close peer=" + peer + " wallet->peer=" + message.length + " peer->wallet=" + message.length
+                + " bytes; undelivered=0 msgs/0 bytes");
+    }
+
+    @Test
+    void connectionsRunOnTheBridgesPoolAndLeaveNoThreadPerConnection() throws Exception {
+        Bridge bridge = bridge();
+        byte[] ping = new V1FrameEncoder(Network.MAINNET).encode(new NetworkMessage("ping", new byte[8]));
+        for (int i = 0; i < 12; i++) {
+            try (Socket wallet = pairedWallet(bridge, echoAddress())) {
+                wallet.getOutputStream().write(ping);
+                wallet.shutdownOutput();
+                assertArrayEquals(ping, wallet.getInputStream().readAllBytes());
+            }
+            awaitLog("#" + (i + 1) + " close ");
+        }
+        // one connection at a time: its two tasks' threads are reused by the next, never one thread each
+        assertTrue(bridge.poolThreads() <= 3, "pool threads " + bridge.poolThreads());
     }
 
     @Test

@@ -86,7 +86,7 @@ class AgentCliTest {
             // the node got a version with our user agent, then our verack
             NetworkMessage version = message(connection.nextContents(WAIT));
             assertEquals("version", version.command());
-            assertTrue(new String(version.payload(), StandardCharsets.US_ASCII).contains("/bip324-shaper:0.1/"));
+            assertTrue(new String(version.copyPayload(), StandardCharsets.US_ASCII).contains("/bip324-shaper:0.1/"));
             assertEquals("verack", message(connection.nextContents(WAIT)).command());
         }
     }

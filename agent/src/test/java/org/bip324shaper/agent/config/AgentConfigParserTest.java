@@ -56,6 +56,37 @@ class AgentConfigParserTest {
     }
 
     @Test
+    void normalizationIsOffByDefaultAndEachPartCanBeTurnedOn() {
+        assertEquals(Normalization.none(), AgentConfig.defaults().normalize());
+        assertEquals(Normalization.all(), args("normalize=wallet").config().normalize());
+        assertEquals(Set.of(Normalization.PINGS), args("normalize=pings").config().normalize());
+        assertEquals(Normalization.all(), args("normalize=reconnect+pings").config().normalize());
+        assertEquals(Normalization.none(), args("normalize=off").config().normalize());
+        assertEquals(Set.of(Normalization.RECONNECT), AgentConfigParser.parse(null,
+                Map.of("bip324.normalize", "reconnect"), Map.of()).config().normalize());
+        AgentConfig config = args("normalize=pings+reconnect,log=warn").config();
+        assertEquals(config, args(config.toAgentArgs()).config(), config.toAgentArgs());
+    }
+
+    @Test
+    void theWalletShapingPresetTurnsNormalizationOnUnlessNormalizeSays() {
+        ParsedConfig wallet = args("shaping=wallet");
+        org.junit.jupiter.api.Assumptions.assumeTrue(wallet.problems().isEmpty(),
+                "core has no 'wallet' shaping preset yet: " + wallet.problems());
+        assertEquals(Normalization.all(), wallet.config().normalize());
+        assertEquals(Set.of(Normalization.PINGS), args("shaping=wallet,normalize=pings").config().normalize());
+        assertEquals(Normalization.none(), args("shaping=wallet,normalize=off").config().normalize());
+        assertEquals(Normalization.none(), args("shaping=balanced").config().normalize());
+    }
+
+    @Test
+    void aBadNormalizationIsReportedAndLeftOff() {
+        ParsedConfig parsed = args("normalize=pings+typo");
+        assertOneProblemContaining(parsed, "normalize: bad value 'pings+typo'", "off|wallet|pings+reconnect");
+        assertEquals(Normalization.none(), parsed.config().normalize());
+    }
+
+    @Test
     void traceDirectoryIsOffByDefaultAndRoundTrips() {
         assertEquals(java.util.Optional.empty(), AgentConfig.defaults().traceDir());
         ParsedConfig parsed = args("trace=/tmp/bip324-traces,padding=off");
@@ -228,7 +259,7 @@ class AgentConfigParserTest {
         assertEquals("BIP324_LOG_SINK", AgentOption.LOG_SINK.environmentVariable());
         assertEquals("BIP324_PROXY_UPSTREAM_SOCKS", AgentOption.UPSTREAM_SOCKS.environmentVariable());
         assertEquals(Set.of("padding", "decoy", "shaping", "aead", "ports", "loopback", "require-v2", "v1-memory", "log",
-                        "log.sink", "jmx", "trace", "proxy.listen", "proxy.upstream-socks", "config"),
+                        "log.sink", "jmx", "normalize", "trace", "proxy.listen", "proxy.upstream-socks", "config"),
                 java.util.Arrays.stream(AgentOption.values()).map(AgentOption::key)
                         .collect(java.util.stream.Collectors.toSet()));
     }

@@ -13,6 +13,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.bip324shaper.agent.bridge.Bridge;
 import org.bip324shaper.agent.bridge.UpstreamConnector;
+import org.bip324shaper.agent.config.Normalization;
 import org.bip324shaper.agent.log.AgentLog;
 import org.bip324shaper.agent.log.LogLevel;
 
@@ -28,12 +29,17 @@ public final class BridgeHarness implements Closeable {
 
     /** @param connector makes the upstream under test, given the captured log */
     public BridgeHarness(Function<AgentLog, UpstreamConnector> connector) {
+        this(connector, Normalization.none());
+    }
+
+    /** A bridge that normalizes the wallet's traffic as {@code normalize} says. */
+    public BridgeHarness(Function<AgentLog, UpstreamConnector> connector, Set<Normalization> normalize) {
         AgentLog log = new AgentLog(LogLevel.DEBUG, new PrintStream(logBytes, true, StandardCharsets.UTF_8));
         bridge = new Bridge(connector.apply(log), peer -> {
             Socket socket = new Socket();
             socket.connect(peer, 5000);
             return socket;
-        }, log);
+        }, log, normalize);
     }
 
     /** A connected "wallet" socket: bound first, its pairing registered, then connected to the bridge. */
@@ -63,15 +69,16 @@ public final class BridgeHarness implements Closeable {
     }
 
     /**
-     * Waits (bounded) until every agent thread started since this harness was made has ended; throws naming the
-     * ones still alive. Checks what leaks, not how fast things end.
+     * Waits (bounded) until every agent thread started since this harness was made has ended, or is an idle thread
+     * of the bridge's pool (none of them busy); throws naming the ones still alive. Checks what leaks, not how fast
+     * things end.
      */
     public void assertNoAgentThreadsLeft(Duration limit) throws InterruptedException {
         long end = System.nanoTime() + limit.toNanos();
         Set<Thread> left;
-        while (!(left = newAgentThreads()).isEmpty()) {
+        while (!(left = newAgentThreads()).isEmpty() || bridge.busyThreads() > 0) {
             if (System.nanoTime() > end) {
-                throw new AssertionError("agent threads still alive: "
+                throw new AssertionError("busy bridge threads: " + bridge.busyThreads() + "; agent threads still alive: "
                         + left.stream().map(Thread::getName).sorted().collect(Collectors.toList()) + "\n" + log());
             }
             Thread.sleep(10);
@@ -83,6 +90,9 @@ public final class BridgeHarness implements Closeable {
         now.removeAll(threadsBefore);
         // the bridge's listener lives as long as the bridge; per-connection threads must not
         now.removeIf(t -> t.getName().equals("bip324-bridge-accept"));
+        // the bridge's pool keeps idle threads for a while (busy ones are counted above)
+        now.removeIf(t -> t.getName().matches("bip324-bridge-\\d+"));
+        now.removeIf(t -> t.getName().equals("bip324-bridge-timer")); // one for the whole bridge
         return now;
     }
 

@@ -102,7 +102,7 @@ public final class TestV2Node implements Closeable {
                         protocol.write(new NetworkMessage("ping", new byte[8]));
                     }
                 } else if (message.command().equals("ping")) {
-                    protocol.write(new NetworkMessage("pong", message.payload()));
+                    protocol.write(NetworkMessage.copyOf("pong", message.payload()));
                 }
             }
         } catch (EOFException e) {

@@ -60,7 +60,7 @@ class WalletCloseDeliversTest {
         sent.add(new NetworkMessage("tx", tx));
         ByteArrayOutputStream stream = new ByteArrayOutputStream();
         for (NetworkMessage m : sent) {
-            stream.writeBytes(V1Frames.frame(NET, m.command(), m.payload()));
+            stream.writeBytes(V1Frames.frame(NET, m.command(), m.copyPayload()));
         }
 
         try (TestV2Node node = new TestV2Node(NET);
@@ -84,7 +84,7 @@ class WalletCloseDeliversTest {
                         + sentOk + ", node failures " + node.server().failures() + ")\n"
                         + bridge.log());
                 sentOk.add(contents.length);
-                assertArrayEquals(V1Frames.v2Contents(m.command(), m.payload()), contents, m.command());
+                assertArrayEquals(V1Frames.v2Contents(m.command(), m.copyPayload()), contents, m.command());
             }
             String close = bridge.awaitLog(" close peer=");
             assertTrue(close.contains("undelivered=0 msgs/0 bytes"), close);

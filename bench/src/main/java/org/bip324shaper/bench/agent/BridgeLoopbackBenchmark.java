@@ -2,8 +2,6 @@ package org.bip324shaper.bench.agent;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -30,6 +28,7 @@ import org.bip324shaper.core.handshake.Role;
 import org.bip324shaper.core.message.NetworkMessage;
 import org.bip324shaper.core.message.V1FrameDecoder;
 import org.bip324shaper.core.message.V1FrameEncoder;
+import org.bip324shaper.driver.MessageTransport;
 import org.bip324shaper.driver.ShapedProtocol;
 
 /**
@@ -43,7 +42,7 @@ import org.bip324shaper.driver.ShapedProtocol;
  *   <li>{@code direct-v2}: a BIP-324 client straight to the v2 node: the cost of the crypto alone.</li>
  * </ul>
  * The wallet's own framing (checksum of the messages it sends) is done once up front, not timed; reading and
- * checking the answers is. The nodes do what a node's transport does (parse and check, or decrypt and
+ * checking the answers is. Every path reads and writes through core's {@link MessageTransport}. The nodes do what a node's transport does (parse and check, or decrypt and
  * authenticate) and answer ping with pong. Run after {@code mvn -pl bench -am package -DskipTests}:
  * <pre>
  * java -cp bench/target/benchmarks.jar org.bip324shaper.bench.agent.BridgeLoopbackBenchmark [rounds] [pings]
@@ -79,10 +78,10 @@ public final class BridgeLoopbackBenchmark {
                 out.println("bridge shaping: " + agentArgs);
                 int measuredPings = pings / 500 * 500;
                 List<Path> paths = List.of(
-                        new Path("direct-v1", new V1Link(dial(v1.address())), rounds, measuredPings),
-                        new Path("bridge-v2", new V1Link(viaBridge(bridge, v2.address())), rounds, measuredPings),
-                        new Path("bridge-v1", new V1Link(viaBridge(relay, v1.address())), rounds, measuredPings),
-                        new Path("direct-v2", V2Link.open(v2.address(), config), rounds, measuredPings));
+                        new Path("direct-v1", Link.v1(dial(v1.address())), rounds, measuredPings),
+                        new Path("bridge-v2", Link.v1(viaBridge(bridge, v2.address())), rounds, measuredPings),
+                        new Path("bridge-v1", Link.v1(viaBridge(relay, v1.address())), rounds, measuredPings),
+                        new Path("direct-v2", Link.v2(v2.address(), config), rounds, measuredPings));
                 List<Result> results;
                 try {
                     results = measure(paths, rounds, measuredPings);
@@ -199,100 +198,56 @@ public final class BridgeLoopbackBenchmark {
         return wallet;
     }
 
-    /** A message and its v1 frame, framed before the clock starts. */
+    /**
+     * A message as a v1 decoder hands it out: in its own frame, checksum known, so a v1 link writes that frame as it
+     * is and the wallet's framing is not timed.
+     */
     private static final class Prepared {
         final NetworkMessage message;
-        final byte[] frame;
 
         Prepared(NetworkMessage message) {
-            this.message = message;
-            this.frame = new V1FrameEncoder(NET).encode(message);
-        }
-    }
-
-    private interface Link extends Closeable {
-        void send(Prepared message) throws IOException;
-
-        /** Reads until a pong; returns its payload. */
-        byte[] awaitPong() throws IOException;
-    }
-
-    /** A wallet's v1 socket: writes frames, reads and checks frames. */
-    private static final class V1Link implements Link {
-        private final Socket socket;
-        private final OutputStream out;
-        private final InputStream in;
-        private final V1FrameDecoder decoder = new V1FrameDecoder(NET);
-        private final byte[] buffer = new byte[64 * 1024];
-        private ByteBuffer unread = ByteBuffer.allocate(0);
-
-        V1Link(Socket socket) throws IOException {
-            this.socket = socket;
-            this.out = socket.getOutputStream();
-            this.in = socket.getInputStream();
-        }
-
-        @Override
-        public void send(Prepared message) throws IOException {
-            out.write(message.frame);
-            out.flush();
-        }
-
-        @Override
-        public byte[] awaitPong() throws IOException {
-            while (true) {
-                NetworkMessage message = decoder.decode(unread);
-                if (message != null) {
-                    if (message.command().equals("pong")) {
-                        return message.payload();
-                    }
-                    continue;
-                }
-                int n = in.read(buffer);
-                if (n < 0) {
-                    throw new IOException("connection ended");
-                }
-                unread = ByteBuffer.wrap(buffer, 0, n);
+            try {
+                this.message = new V1FrameDecoder(NET).decode(ByteBuffer.wrap(new V1FrameEncoder(NET).encode(message)));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
             }
         }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
     }
 
-    /** A BIP-324 client without the bridge. */
-    private static final class V2Link implements Link {
-        private final ShapedProtocol protocol;
+    /** A wallet's connection: a v1 socket (direct or into the bridge) or a BIP-324 client without the bridge. */
+    private static final class Link implements Closeable {
+        private final MessageTransport transport;
 
-        private V2Link(ShapedProtocol protocol) {
-            this.protocol = protocol;
+        Link(MessageTransport transport) {
+            this.transport = transport;
         }
 
-        static V2Link open(InetSocketAddress node, AgentConfig config) throws IOException {
-            return new V2Link(ShapedProtocol.over(dial(node), ShapedProtocol.options(Role.INITIATOR, NET)
-                    .config(AgentShaping.trafficConfig(config))));
+        static Link v1(Socket socket) throws IOException {
+            return new Link(MessageTransport.v1(socket, NET));
         }
 
-        @Override
-        public void send(Prepared message) throws IOException {
-            protocol.write(message.message);
+        static Link v2(InetSocketAddress node, AgentConfig config) throws IOException {
+            return new Link(MessageTransport.v2(ShapedProtocol.over(dial(node), ShapedProtocol.options(
+                    Role.INITIATOR, NET).config(AgentShaping.trafficConfig(config)))));
         }
 
-        @Override
-        public byte[] awaitPong() throws IOException {
+        void send(Prepared message) throws IOException {
+            transport.write(message.message);
+        }
+
+        /** Reads (and checks) messages until a pong; returns its payload. */
+        byte[] awaitPong() throws IOException {
             while (true) {
-                NetworkMessage message = protocol.read();
+                NetworkMessage message = transport.read();
                 if (message.command().equals("pong")) {
-                    return message.payload();
+                    return message.copyPayload();
                 }
             }
         }
 
         @Override
         public void close() throws IOException {
-            protocol.close();
+            transport.close();
         }
     }
 }

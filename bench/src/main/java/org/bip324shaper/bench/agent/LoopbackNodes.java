@@ -3,20 +3,16 @@ package org.bip324shaper.bench.agent;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.handshake.Role;
 import org.bip324shaper.core.message.NetworkMessage;
-import org.bip324shaper.core.message.V1FrameDecoder;
-import org.bip324shaper.core.message.V1FrameEncoder;
 import org.bip324shaper.core.shaping.TrafficConfig;
+import org.bip324shaper.driver.MessageTransport;
 import org.bip324shaper.driver.ShapedProtocol;
 
 /**
@@ -81,20 +77,16 @@ final class LoopbackNodes {
 
         @Override
         void serve(Socket socket) throws IOException {
-            V1FrameDecoder decoder = new V1FrameDecoder(network);
-            V1FrameEncoder encoder = new V1FrameEncoder(network);
-            InputStream in = socket.getInputStream();
-            OutputStream out = socket.getOutputStream();
-            byte[] buffer = new byte[64 * 1024];
-            for (int n; (n = in.read(buffer)) >= 0; ) {
-                ByteBuffer src = ByteBuffer.wrap(buffer, 0, n);
-                NetworkMessage message;
-                while ((message = decoder.decode(src)) != null) {
+            MessageTransport transport = MessageTransport.v1(socket, network);
+            try {
+                while (true) {
+                    NetworkMessage message = transport.read();
                     if (message.command().equals("ping")) {
-                        out.write(encoder.encode(new NetworkMessage("pong", message.payload())));
-                        out.flush();
+                        transport.write(NetworkMessage.copyOf("pong", message.payload()));
                     }
                 }
+            } catch (EOFException e) {
+                // the client closed
             }
         }
     }

@@ -69,8 +69,9 @@ public final class ShapedEngine {
 
     // guarded by outLock
     private volatile Session session;
-    private final ArrayDeque<byte[]> unsentBeforeSession = new ArrayDeque<>();
-    private final ArrayDeque<byte[]> heldGenuine = new ArrayDeque<>();
+    /** Contents accepted and not yet encrypted: views (position 0) the sender handed over, never copied. */
+    private final ArrayDeque<ByteBuffer> unsentBeforeSession = new ArrayDeque<>();
+    private final ArrayDeque<ByteBuffer> heldGenuine = new ArrayDeque<>();
     private final ArrayDeque<OutboundWrite> writes = new ArrayDeque<>();
     private long pendingWriteBytes;
     /** Every genuine message accepted so far, and those encrypted into {@link #writes} so far. */
@@ -83,7 +84,8 @@ public final class ShapedEngine {
     /** The peer sent its verack: it speaks the bitcoin protocol, so it answers a ping. */
     private volatile boolean peerVerackSeen;
     /** The ping {@link #closeOutbound()} sends after the last message, and whether its pong came back. */
-    private byte[] closingPing;
+    private ByteBuffer closingPing;
+    private byte[] closingNonce;
     private volatile boolean closeAcknowledged = true;
     private final RandomGenerator barrierRandom;
 
@@ -185,13 +187,13 @@ public final class ShapedEngine {
                         stats.recordRead(TrafficStats.Kind.DECOY, wire);
                     } else {
                         stats.recordRead(TrafficStats.Kind.GENUINE, wire);
-                        noteVersionHandshake(p.contents(), true);
+                        noteVersionHandshake(p.contents(), 0, p.contents().length, true);
                         if (!closeAcknowledged && isClosingPong(p.contents())) {
                             closeAcknowledged = true; // ours, not the application's
                             continue;
                         }
                         inbound.add(p.contents());
-                        recordMessage(lastReadNanos, Direction.INBOUND, p.contents());
+                        recordMessage(lastReadNanos, Direction.INBOUND, p.contents(), 0, p.contents().length);
                     }
                 }
                 return status(src.position() - start);
@@ -303,7 +305,7 @@ public final class ShapedEngine {
      * @throws HandshakeStateException after {@link #closeOutbound()}, {@link #close()} or a failure
      */
     public long send(NetworkMessage message) {
-        return sendContents(V2MessageCodec.encode(message));
+        return sendContents(V2MessageCodec.contents(message));
     }
 
     /**
@@ -312,17 +314,33 @@ public final class ShapedEngine {
      * @return its sequence number, as {@link #send}
      */
     public long sendContents(byte[] contents) {
+        return sendContents(ByteBuffer.wrap(Objects.requireNonNull(contents, "contents")));
+    }
+
+    /**
+     * Queues the remaining bytes of {@code contents} as one genuine packet's contents, without copying a heap buffer:
+     * it is read when the packet is encrypted, so it must not change until then (a message's own bytes never do).
+     * Its position is not moved.
+     *
+     * @return its sequence number, as {@link #send}
+     */
+    public long sendContents(ByteBuffer contents) {
         Objects.requireNonNull(contents, "contents");
-        if (contents.length > PacketDecoder.DEFAULT_MAX_CONTENTS) {
-            throw new IllegalArgumentException("packet contents of " + contents.length + " bytes exceed "
+        if (contents.remaining() > PacketDecoder.DEFAULT_MAX_CONTENTS) {
+            throw new IllegalArgumentException("packet contents of " + contents.remaining() + " bytes exceed "
                     + PacketDecoder.DEFAULT_MAX_CONTENTS);
         }
+        return accept(contents.hasArray() ? contents.slice() : ByteBuffer.allocate(contents.remaining())
+                .put(contents.duplicate()).flip());
+    }
+
+    private long accept(ByteBuffer contents) {
         synchronized (outLock) {
             requireUsable();
             if (outboundClosed) {
                 throw new HandshakeStateException("the outbound half is closed: no more messages are accepted");
             }
-            accepted = new Delivery(accepted.messages() + 1, accepted.bytes() + contents.length);
+            accepted = new Delivery(accepted.messages() + 1, accepted.bytes() + contents.remaining());
             if (session == null) {
                 unsentBeforeSession.add(contents);
             } else {
@@ -407,20 +425,21 @@ public final class ShapedEngine {
         for (int i = 0; i < nonce.length; i++) {
             nonce[i] = (byte) barrierRandom.nextInt(256);
         }
-        closingPing = V2MessageCodec.encode(new NetworkMessage("ping", nonce));
+        closingNonce = nonce;
+        closingPing = V2MessageCodec.contents(NetworkMessage.copyOf("ping", nonce));
         closeAcknowledged = false;
         heldGenuine.add(closingPing);
-        emit(shaper.onGenuine(closingPing.length));
+        emit(shaper.onGenuine(closingPing.remaining()));
         emit(shaper.releaseHeld());
     }
 
     private boolean isClosingPong(byte[] contents) {
-        byte[] ping = closingPing;
-        if (ping == null || contents.length != ping.length) {
+        byte[] nonce = closingNonce;
+        if (nonce == null || contents.length != 1 + nonce.length) { // pong has a one-byte ID
             return false;
         }
         return V2MessageCodec.decode(contents) instanceof V2Decoded.Message m && m.message().command().equals("pong")
-                && Arrays.equals(m.message().payload(), Arrays.copyOfRange(ping, 1, ping.length));
+                && m.message().payload().equals(ByteBuffer.wrap(nonce));
     }
 
     /**
@@ -452,10 +471,10 @@ public final class ShapedEngine {
         }
     }
 
-    private void submit(byte[] contents) {
+    private void submit(ByteBuffer contents) {
         heldGenuine.add(contents);
-        noteVersionHandshake(contents, false);
-        emit(shaper.onGenuine(contents.length));
+        noteVersionHandshake(contents.array(), contents.arrayOffset(), contents.remaining(), false);
+        emit(shaper.onGenuine(contents.remaining()));
         if (!versionHandshakeOver || outboundClosed) {
             // bitcoinj gives up on a version handshake that takes 5 s: none of it may wait for a tick
             emit(shaper.releaseHeld());
@@ -466,11 +485,11 @@ public final class ShapedEngine {
      * The version handshake ends with the peer's {@code verack}, or as soon as any message that is not part of it
      * flows either way (a connection that never shakes hands the bitcoin way is shaped from its first message).
      */
-    private void noteVersionHandshake(byte[] contents, boolean fromPeer) {
+    private void noteVersionHandshake(byte[] contents, int offset, int length, boolean fromPeer) {
         if (versionHandshakeOver && (peerVerackSeen || !fromPeer)) {
             return;
         }
-        String type = VersionHandshake.longType(contents);
+        String type = VersionHandshake.longType(contents, offset, length);
         boolean verack = fromPeer && VersionHandshake.VERACK.equals(type);
         if (verack) {
             peerVerackSeen = true;
@@ -492,11 +511,11 @@ public final class ShapedEngine {
         }
         int genuine = flush.genuineCount();
         int index = 0;
-        for (byte[] contents : heldGenuine) {
+        for (ByteBuffer contents : heldGenuine) {
             if (index++ == genuine) {
                 break;
             }
-            total += PacketEncoder.wireLength(contents.length);
+            total += PacketEncoder.wireLength(contents.remaining());
         }
         ByteBuffer out = ByteBuffer.allocate(total);
         Delivery before = released;
@@ -507,15 +526,16 @@ public final class ShapedEngine {
                 int n = encoder.encode(ByteBuffer.allocate(d.contentsLength()), true, null, out);
                 stats.recordWrite(TrafficStats.Kind.DECOY, n);
             } else {
-                byte[] contents = heldGenuine.poll();
+                ByteBuffer contents = heldGenuine.poll();
+                int length = contents.remaining();
                 // Stamped when it goes on the wire, with its write: a held packet is recorded when released.
                 if (contents != closingPing) { // the engine's own receipt request is not a traced message
-                    recordMessage(now, Direction.OUTBOUND, contents);
+                    recordMessage(now, Direction.OUTBOUND, contents.array(), contents.arrayOffset(), length);
                 }
-                int n = encoder.encode(ByteBuffer.wrap(contents), false, null, out);
+                int n = encoder.encode(contents, false, null, out);
                 stats.recordWrite(TrafficStats.Kind.GENUINE, n);
                 if (contents != closingPing) { // the engine's own ping is not in the application's ledger
-                    released = new Delivery(released.messages() + 1, released.bytes() + contents.length);
+                    released = new Delivery(released.messages() + 1, released.bytes() + length);
                 }
             }
         }
@@ -585,23 +605,23 @@ public final class ShapedEngine {
         }
     }
 
-    private void recordMessage(long now, Direction direction, byte[] contents) {
-        if (recorder == TraceRecorder.NONE || contents.length == 0) {
+    private void recordMessage(long now, Direction direction, byte[] contents, int offset, int length) {
+        if (recorder == TraceRecorder.NONE || length == 0) {
             return;
         }
         String type;
         int payload;
-        int id = contents[0] & 0xff;
+        int id = contents[offset] & 0xff;
         if (id != 0) {
             type = MessageTypes.command(id).orElse("unknown-" + id);
-            payload = contents.length - 1;
-        } else if (contents.length >= V2MessageCodec.LONG_TYPE_LENGTH) {
+            payload = length - 1;
+        } else if (length >= V2MessageCodec.LONG_TYPE_LENGTH) {
             int end = 1;
-            while (end < V2MessageCodec.LONG_TYPE_LENGTH && contents[end] != 0) {
+            while (end < V2MessageCodec.LONG_TYPE_LENGTH && contents[offset + end] != 0) {
                 end++;
             }
-            type = end == 1 ? "malformed" : new String(contents, 1, end - 1, StandardCharsets.US_ASCII);
-            payload = contents.length - V2MessageCodec.LONG_TYPE_LENGTH;
+            type = end == 1 ? "malformed" : new String(contents, offset + 1, end - 1, StandardCharsets.US_ASCII);
+            payload = length - V2MessageCodec.LONG_TYPE_LENGTH;
         } else {
             type = "malformed";
             payload = 0;

@@ -22,14 +22,14 @@ final class VersionHandshake {
     }
 
     /** The message type of v2 contents in the 12-byte long form, or null for a short ID or malformed contents. */
-    static String longType(byte[] contents) {
-        if (contents.length < V2MessageCodec.LONG_TYPE_LENGTH || contents[0] != 0) {
+    static String longType(byte[] contents, int offset, int length) {
+        if (length < V2MessageCodec.LONG_TYPE_LENGTH || contents[offset] != 0) {
             return null;
         }
         int end = 1;
-        while (end < V2MessageCodec.LONG_TYPE_LENGTH && contents[end] != 0) {
+        while (end < V2MessageCodec.LONG_TYPE_LENGTH && contents[offset + end] != 0) {
             end++;
         }
-        return new String(contents, 1, end - 1, StandardCharsets.US_ASCII);
+        return new String(contents, offset + 1, end - 1, StandardCharsets.US_ASCII);
     }
 }

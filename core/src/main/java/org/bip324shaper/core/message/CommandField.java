@@ -22,12 +22,14 @@ final class CommandField {
         return c >= 0x20 && c <= 0x7e;
     }
 
-    /** Writes a command already validated by {@link NetworkMessage} into {@code dst[offset..offset+12)}, NUL-padded. */
+    /**
+     * Writes a command already validated by {@link NetworkMessage} into {@code dst[offset..offset+12)}, NUL-padded
+     * (the padding is written too: the field may be header room that held another header).
+     */
     static void write(String command, byte[] dst, int offset) {
-        for (int i = 0; i < command.length(); i++) {
-            dst[offset + i] = (byte) command.charAt(i);
+        for (int i = 0; i < LENGTH; i++) {
+            dst[offset + i] = i < command.length() ? (byte) command.charAt(i) : 0;
         }
-        // The rest of the field stays NUL: callers hand in freshly allocated (zeroed) arrays.
     }
 
     /**

@@ -39,7 +39,8 @@ public final class V1FrameDecoder {
     private int headerFilled;
     private String command;
     private int payloadLength;
-    private byte[] payload;
+    /** The whole frame once its length is known: the header, then the payload as far as it arrived. */
+    private byte[] frame;
     private int payloadFilled;
     private boolean failed;
 
@@ -96,16 +97,15 @@ public final class V1FrameDecoder {
      */
     public byte[] pendingBytes() {
         checkAlive();
-        byte[] out = Arrays.copyOf(header, headerFilled + payloadFilled);
-        if (payloadFilled > 0) {
-            System.arraycopy(payload, 0, out, HEADER_LENGTH, payloadFilled);
+        if (headerFilled == HEADER_LENGTH) {
+            return Arrays.copyOf(frame, HEADER_LENGTH + payloadFilled);
         }
-        return out;
+        return Arrays.copyOf(header, headerFilled);
     }
 
     /** Size of the payload buffer of the message in progress, for tests of the allocation policy. */
     int payloadBufferCapacity() {
-        return payload == null ? 0 : payload.length;
+        return frame == null ? 0 : frame.length - HEADER_LENGTH;
     }
 
     private void checkAlive() {
@@ -131,22 +131,24 @@ public final class V1FrameDecoder {
             if (!src.hasRemaining()) {
                 return null;
             }
-            if (payloadFilled == payload.length) {
-                payload = Arrays.copyOf(payload, (int) Math.min(payloadLength, 2L * payload.length));
+            if (HEADER_LENGTH + payloadFilled == frame.length) {
+                frame = Arrays.copyOf(frame, (int) Math.min(HEADER_LENGTH + payloadLength, 2L * frame.length));
             }
-            int n = Math.min(src.remaining(), payload.length - payloadFilled);
-            src.get(payload, payloadFilled, n);
+            int n = Math.min(src.remaining(), frame.length - HEADER_LENGTH - payloadFilled);
+            src.get(frame, HEADER_LENGTH + payloadFilled, n);
             payloadFilled += n;
         }
-        if (!checksum.matches(payload, header, CHECKSUM_OFFSET)) {
+        int sum = checksum.of(frame, HEADER_LENGTH, payloadLength);
+        if (sum != FrameChecksum.read(header, CHECKSUM_OFFSET)) {
             throw new MalformedMessageException("v1 checksum mismatch in a '" + command + "' message of "
                     + payloadLength + " bytes");
         }
-        NetworkMessage message = new NetworkMessage(command, payload);
+        // The message keeps the frame: its header room is what lets a v2 writer send the payload uncopied.
+        NetworkMessage message = new NetworkMessage(command, frame, HEADER_LENGTH, payloadLength, true, sum);
         headerFilled = 0;
         command = null;
         payloadLength = 0;
-        payload = null;
+        frame = null;
         payloadFilled = 0;
         return message;
     }
@@ -180,10 +182,12 @@ public final class V1FrameDecoder {
                     throw new OversizeException("v1 '" + command + "' payload", announced, maxPayload);
                 }
                 payloadLength = (int) announced;
-                payload = new byte[Math.min(payloadLength, INITIAL_PAYLOAD_CAPACITY)];
+                frame = new byte[HEADER_LENGTH + Math.min(payloadLength, INITIAL_PAYLOAD_CAPACITY)];
                 break;
             default:
-                break; // the checksum is verified once the payload is complete
+                // the checksum is verified once the payload is complete
+                System.arraycopy(header, 0, frame, 0, HEADER_LENGTH);
+                break;
         }
     }
 

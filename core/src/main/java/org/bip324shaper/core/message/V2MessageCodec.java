@@ -1,6 +1,6 @@
 package org.bip324shaper.core.message;
 
-import java.util.Arrays;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -9,7 +9,7 @@ import org.bip324shaper.core.MalformedMessageException;
 /**
  * Converts between a {@link NetworkMessage} and the contents of a BIP-324 application packet: a one-byte message type
  * ID followed by the payload, or, for commands without an ID, {@code 0x00}, the 12-byte NUL-padded command, then the
- * payload. Stateless and thread-safe.
+ * payload. Stateless and thread-safe; no payload is copied except by {@link #encode}.
  */
 public final class V2MessageCodec {
     /** Length of the long message type form: the 0x00 marker and the 12-byte command. */
@@ -18,28 +18,48 @@ public final class V2MessageCodec {
     private V2MessageCodec() {
     }
 
-    /** Encodes with the one-byte ID when the command has one (as Bitcoin Core sends), else with the long form. */
+    /**
+     * Encodes with the one-byte ID when the command has one (as Bitcoin Core sends), else with the long form, into a
+     * new array (the payload copied). {@link #contents} does the same without the copy.
+     */
     public static byte[] encode(NetworkMessage message) {
-        Objects.requireNonNull(message, "message");
-        byte[] payload = message.payloadNoCopy();
-        OptionalInt shortId = MessageTypes.shortId(message.command());
-        byte[] contents;
-        if (shortId.isPresent()) {
-            contents = new byte[1 + payload.length];
-            contents[0] = (byte) shortId.getAsInt();
-            System.arraycopy(payload, 0, contents, 1, payload.length);
-        } else {
-            contents = new byte[LONG_TYPE_LENGTH + payload.length];
-            // contents[0] stays 0x00: the long-form marker
-            CommandField.write(message.command(), contents, 1);
-            System.arraycopy(payload, 0, contents, LONG_TYPE_LENGTH, payload.length);
-        }
-        return contents;
+        ByteBuffer contents = contents(message);
+        byte[] out = new byte[contents.remaining()];
+        contents.get(out);
+        return out;
     }
 
     /**
-     * Decodes packet contents. Both forms are accepted for every command, including the long form of a command that
-     * has a one-byte ID.
+     * The packet contents of {@code message} around its own payload bytes: the message type is rewritten into the
+     * message's header room when it has enough (1 byte for a one-byte ID, {@value #LONG_TYPE_LENGTH} for the long
+     * form; every message a {@link V1FrameDecoder} made has 24), else the contents are built in a new array. The
+     * buffer must only be read; it shares the message's payload.
+     */
+    public static ByteBuffer contents(NetworkMessage message) {
+        Objects.requireNonNull(message, "message");
+        OptionalInt shortId = MessageTypes.shortId(message.command());
+        int typeLength = shortId.isPresent() ? 1 : LONG_TYPE_LENGTH;
+        byte[] buffer = message.buffer();
+        int payloadAt = message.payloadOffset();
+        int length = message.payloadLength();
+        if (payloadAt < typeLength) {
+            buffer = new byte[typeLength + length];
+            System.arraycopy(message.buffer(), payloadAt, buffer, typeLength, length);
+            payloadAt = typeLength;
+        }
+        int start = payloadAt - typeLength;
+        if (shortId.isPresent()) {
+            buffer[start] = (byte) shortId.getAsInt();
+        } else {
+            buffer[start] = 0; // the long-form marker
+            CommandField.write(message.command(), buffer, start + 1);
+        }
+        return ByteBuffer.wrap(buffer, start, typeLength + length).slice();
+    }
+
+    /**
+     * Decodes packet contents, which the message then owns (no copy: do not change them afterwards). Both forms are
+     * accepted for every command, including the long form of a command that has a one-byte ID.
      *
      * <p>Never fails: as Bitcoin Core's {@code V2Transport::GetMessageType}, contents without a valid message type
      * are a message to drop, not a reason to disconnect (the packet itself authenticated).
@@ -60,7 +80,7 @@ public final class V2MessageCodec {
             if (command.isEmpty()) {
                 return new V2Decoded.UnknownShortId(first, contents.length - 1);
             }
-            return new V2Decoded.Message(new NetworkMessage(command.get(), slice(contents, 1)));
+            return new V2Decoded.Message(slice(command.get(), contents, 1));
         }
         if (contents.length < LONG_TYPE_LENGTH) {
             return new V2Decoded.InvalidMessageType("v2 long message type needs " + LONG_TYPE_LENGTH
@@ -72,10 +92,11 @@ public final class V2MessageCodec {
         } catch (MalformedMessageException e) {
             return new V2Decoded.InvalidMessageType(e.getMessage(), contents.length);
         }
-        return new V2Decoded.Message(new NetworkMessage(command, slice(contents, LONG_TYPE_LENGTH)));
+        return new V2Decoded.Message(slice(command, contents, LONG_TYPE_LENGTH));
     }
 
-    private static byte[] slice(byte[] contents, int from) {
-        return Arrays.copyOfRange(contents, from, contents.length);
+    /** The message takes the contents over: its payload is the rest of them, its header room the message type. */
+    private static NetworkMessage slice(String command, byte[] contents, int from) {
+        return new NetworkMessage(command, contents, from, contents.length - from, false, 0);
     }
 }

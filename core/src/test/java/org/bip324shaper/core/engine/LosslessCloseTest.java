@@ -119,7 +119,7 @@ class LosslessCloseTest {
         assertEquals("ping", toPeer.get(sent.size()).command(), "the closing ping comes after the last message");
         for (int i = 0; i < sent.size(); i++) {
             assertEquals(sent.get(i).command(), toPeer.get(i).command());
-            assertArrayEquals(sent.get(i).payload(), toPeer.get(i).payload());
+            assertArrayEquals(sent.get(i).copyPayload(), toPeer.get(i).copyPayload());
         }
         assertNotNull(last);
         assertEquals(sent.size() + 2, ours.accepted().messages());
@@ -146,7 +146,7 @@ class LosslessCloseTest {
         peer.send(new NetworkMessage("pong", new byte[8])); // a pong with another nonce is the application's
         deliver(peer, ours, toOurs);
         assertFalse(ours.isCloseAcknowledged(), "only the pong to our own nonce acknowledges");
-        peer.send(new NetworkMessage("pong", toPeer.get(1).payload()));
+        peer.send(NetworkMessage.copyOf("pong", toPeer.get(1).payload()));
         deliver(peer, ours, toOurs);
         assertTrue(ours.isCloseAcknowledged());
         assertEquals(List.of("inv", "pong"), toOurs.stream().map(NetworkMessage::command).toList(),

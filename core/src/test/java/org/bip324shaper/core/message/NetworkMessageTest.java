@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
 import java.nio.charset.StandardCharsets;
 import org.bip324shaper.core.Hex;
 import org.junit.jupiter.api.Test;
@@ -35,14 +37,37 @@ class NetworkMessageTest {
     }
 
     @Test
-    void payloadIsCopiedInAndOut() {
+    void theConstructorTakesTheArrayOverAndCopyOfCopiesIt() {
         byte[] payload = {1, 2, 3};
-        NetworkMessage message = new NetworkMessage("ping", payload);
+        NetworkMessage owning = new NetworkMessage("ping", payload);
+        NetworkMessage copied = NetworkMessage.copyOf("ping", payload);
         payload[0] = 9;
-        assertArrayEquals(new byte[] {1, 2, 3}, message.payload());
-        message.payload()[1] = 9;
-        assertArrayEquals(new byte[] {1, 2, 3}, message.payload());
-        assertEquals(3, message.payloadLength());
+        assertArrayEquals(new byte[] {9, 2, 3}, owning.copyPayload(), "no copy in the constructor");
+        assertArrayEquals(new byte[] {1, 2, 3}, copied.copyPayload());
+        assertEquals(3, owning.payloadLength());
+    }
+
+    @Test
+    void payloadIsAReadOnlyViewAndCopyPayloadAFreshArray() {
+        NetworkMessage message = new NetworkMessage("ping", new byte[] {1, 2, 3});
+        ByteBuffer view = message.payload();
+        assertTrue(view.isReadOnly());
+        assertEquals(3, view.remaining());
+        assertEquals(0, view.position());
+        assertThrows(ReadOnlyBufferException.class, () -> view.put(0, (byte) 7));
+        message.copyPayload()[1] = 9;
+        assertArrayEquals(new byte[] {1, 2, 3}, message.copyPayload());
+        view.get();
+        assertEquals(3, message.payload().remaining(), "each view has its own position");
+    }
+
+    @Test
+    void copyOfABufferTakesItsRemainingBytesWithoutMovingIt() {
+        ByteBuffer source = ByteBuffer.wrap(new byte[] {5, 6, 7, 8});
+        source.position(1);
+        NetworkMessage message = NetworkMessage.copyOf("pong", source);
+        assertArrayEquals(new byte[] {6, 7, 8}, message.copyPayload());
+        assertEquals(1, source.position());
     }
 
     @Test

@@ -107,7 +107,7 @@ class V1FrameCodecTest {
             }
         }
         assertEquals(frame.length, fed);
-        assertArrayEquals(payload, message.payload());
+        assertArrayEquals(payload, message.copyPayload());
     }
 
     @Test

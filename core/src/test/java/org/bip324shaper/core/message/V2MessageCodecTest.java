@@ -144,11 +144,12 @@ class V2MessageCodecTest {
     }
 
     @Test
-    void decodedPayloadIsIndependentOfTheContentsArray() throws Exception {
+    void decodedMessageTakesTheContentsOverWithoutACopy() throws Exception {
         byte[] contents = {(byte) 18, 1, 2, 3, 4, 5, 6, 7, 8};
         NetworkMessage message = decodeMessage(contents);
-        contents[1] = 42;
-        assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, message.payload());
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, message.copyPayload());
+        contents[1] = 42; // documented: the caller hands the array over
+        assertEquals(42, message.payload().get(0), "the payload is a view of the contents");
     }
 
     private static byte[] longForm(byte[] commandField, byte[] payload) {

@@ -12,6 +12,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.bip324shaper.core.message.NetworkMessage;
+import org.bip324shaper.core.shaping.TrafficStats;
+import org.bip324shaper.driver.MessageTransport;
 import org.bitcoinj.base.Sha256Hash;
 import org.bitcoinj.base.internal.Buffers;
 import org.bitcoinj.core.BaseMessage;
@@ -49,13 +51,15 @@ final class PeerConnection {
 
     private final int id;
     private final InetSocketAddress remote;
-    private final MessageChannel channel;
+    private final MessageTransport channel;
     private final RegtestNode node;
     private final RegtestChain chain;
     /** Held while a group of messages that must arrive together (merkleblock + its txs) is written. */
     private final ReentrantLock sendLock = new ReentrantLock();
 
     private final Map<String, Integer> received = new TreeMap<>();
+    /** Guarded by this: {@link System#nanoTime()} at each {@code ping} the peer sent. */
+    private final List<Long> pingNanos = new ArrayList<>();
     private volatile String userAgent;
     private volatile boolean versionReceived;
     private volatile boolean handshakeDone;
@@ -68,7 +72,7 @@ final class PeerConnection {
     /** Guarded by this: the last block of a truncated {@code getblocks} answer, as in Core's hashContinue. */
     private Sha256Hash hashContinue;
 
-    PeerConnection(int id, InetSocketAddress remote, MessageChannel channel, RegtestNode node) {
+    PeerConnection(int id, InetSocketAddress remote, MessageTransport channel, RegtestNode node) {
         this.id = id;
         this.remote = remote;
         this.channel = channel;
@@ -85,8 +89,9 @@ final class PeerConnection {
     }
 
     synchronized PeerRecord record() {
-        return new PeerRecord(id, remote, channel.transport(), channel.sessionIdHex(), Optional.ofNullable(userAgent),
-                handshakeDone, received, closed, Optional.ofNullable(endReason), channel.wireStats());
+        return new PeerRecord(id, remote, Transport.of(channel.kind()), channel.sessionIdHex(),
+                Optional.ofNullable(userAgent), handshakeDone, received, closed, Optional.ofNullable(endReason),
+                channel.stats().map(TrafficStats::snapshot), pingNanos);
     }
 
     /** Reads and answers messages until the peer leaves or breaks the protocol. */
@@ -96,6 +101,9 @@ final class PeerConnection {
                 NetworkMessage m = channel.read();
                 synchronized (this) {
                     received.merge(m.command(), 1, Integer::sum);
+                    if (m.command().equals("ping")) {
+                        pingNanos.add(System.nanoTime());
+                    }
                 }
                 handle(m);
             }
@@ -120,7 +128,7 @@ final class PeerConnection {
             closed = true;
         }
         try {
-            channel.close();
+            channel.abort(); // as Core's disconnect: the socket closes, no closing handshake of our own
         } catch (IOException ignored) {
             // already ending
         }
@@ -128,15 +136,20 @@ final class PeerConnection {
     }
 
     private void handle(NetworkMessage m) throws IOException {
-        ByteBuffer payload = ByteBuffer.wrap(m.payload());
+        ByteBuffer payload = m.payload();
         String command = m.command();
         if (!versionReceived && !command.equals("version")) {
             throw new ProtocolException("'" + command + "' before 'version'");
         }
+        if (handshakeDone && (command.equals("verack") || command.equals("sendaddrv2")
+                || command.equals("wtxidrelay"))) {
+            // Bitcoin Core disconnects a peer for these once the version handshake is over
+            throw new ProtocolException("'" + command + "' after 'verack'");
+        }
         switch (command) {
             case "version" -> onVersion(VersionMessage.read(payload));
             case "verack" -> handshakeDone = true;
-            case "ping" -> send("pong", m.payload()); // the pong echoes the ping's nonce
+            case "ping" -> send("pong", m.copyPayload()); // the pong echoes the ping's nonce
             case "getheaders" -> onGetHeaders(GetHeadersMessage.read(payload));
             case "getblocks" -> onGetBlocks(GetBlocksMessage.read(payload));
             case "getdata" -> onGetData(GetDataMessage.read(payload));
@@ -376,6 +389,6 @@ final class PeerConnection {
 
     @Override
     public String toString() {
-        return "peer #" + id + " " + remote + " " + channel.transport().id();
+        return "peer #" + id + " " + remote + " " + channel.kind().id();
     }
 }

@@ -1,6 +1,7 @@
 package org.bip324shaper.it.node;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.bip324shaper.core.shaping.TrafficStats;
@@ -18,12 +19,15 @@ import org.bip324shaper.core.shaping.TrafficStats;
  * @param closed whether the connection has ended
  * @param endReason why it ended, when it did ("peer closed", "disconnected by the node", an error)
  * @param wire the node's v2 wire counters for this connection (what it wrote and read, by kind); empty for v1
+ * @param pingNanos when each of the peer's {@code ping} messages arrived ({@link System#nanoTime()}), in order
  */
 public record PeerRecord(int id, InetSocketAddress remote, Transport transport, Optional<String> sessionIdHex,
                          Optional<String> userAgent, boolean handshakeDone, Map<String, Integer> received,
-                         boolean closed, Optional<String> endReason, Optional<TrafficStats.Snapshot> wire) {
+                         boolean closed, Optional<String> endReason, Optional<TrafficStats.Snapshot> wire,
+                         List<Long> pingNanos) {
     public PeerRecord {
         received = Map.copyOf(received);
+        pingNanos = List.copyOf(pingNanos);
     }
 
     public int received(String command) {

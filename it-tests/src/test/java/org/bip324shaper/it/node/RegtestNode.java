@@ -15,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.bip324shaper.core.Network;
+import org.bip324shaper.driver.MessageTransport;
 import org.bitcoinj.base.Address;
 import org.bitcoinj.base.Sha256Hash;
 import org.bitcoinj.core.Block;
@@ -202,7 +203,7 @@ public final class RegtestNode implements Closeable {
     private void serve(Socket socket) {
         chain.useContext();
         InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
-        MessageChannel channel;
+        MessageTransport channel;
         try {
             channel = acceptor.accept(socket);
         } catch (IOException | RuntimeException e) {

@@ -138,7 +138,7 @@ class RegtestNodeTest {
         assertEquals(List.of(new InventoryItem(InventoryItem.Type.BLOCK, mined.get(2).getHash())), inv.getItems());
 
         client.send("getdata", GetDataMessage.ofBlock(mined.get(3).getHash(), true));
-        assertArrayEquals(mined.get(3).serialize(), client.expect("block").payload());
+        assertArrayEquals(mined.get(3).serialize(), client.expect("block").copyPayload());
 
         GetDataMessage unknown = GetDataMessage.ofBlock(Sha256Hash.of(new byte[] {9}), false);
         client.send("getdata", unknown);
@@ -205,7 +205,7 @@ class RegtestNodeTest {
         assertEquals(List.of(new InventoryItem(InventoryItem.Type.TRANSACTION, payment.getTxId())),
                 InventoryMessage.read(watcher.expectPayload("inv")).getItems());
         watcher.send("getdata", GetDataMessage.ofTransaction(payment.getTxId(), true));
-        assertArrayEquals(payment.serialize(), watcher.expect("tx").payload());
+        assertArrayEquals(payment.serialize(), watcher.expect("tx").copyPayload());
 
         watcher.send("mempool", new MemoryPoolMessage());
         assertEquals(payment.getTxId(), InventoryMessage.read(watcher.expectPayload("inv")).getItems().get(0).hash);

@@ -1,10 +1,7 @@
 package org.bip324shaper.it.node;
 
 import java.io.Closeable;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -12,8 +9,7 @@ import java.util.Optional;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.handshake.Role;
 import org.bip324shaper.core.message.NetworkMessage;
-import org.bip324shaper.core.message.V1FrameDecoder;
-import org.bip324shaper.core.message.V1FrameEncoder;
+import org.bip324shaper.driver.MessageTransport;
 import org.bip324shaper.driver.ShapedProtocol;
 import org.bitcoinj.core.BaseMessage;
 import org.bitcoinj.core.VersionMessage;
@@ -22,31 +18,21 @@ import org.bitcoinj.core.VersionMessage;
 final class TestClient implements Closeable {
     private static final int READ_TIMEOUT_MILLIS = 20_000;
 
-    private final Socket socket;
-    private final ShapedProtocol v2;
-    private final InputStream in;
-    private final OutputStream out;
-    private final V1FrameDecoder decoder = new V1FrameDecoder(Network.REGTEST);
-    private final V1FrameEncoder encoder = new V1FrameEncoder(Network.REGTEST);
-    private final byte[] buffer = new byte[64 * 1024];
-    private ByteBuffer unread = ByteBuffer.allocate(0);
+    private final MessageTransport transport;
 
-    private TestClient(Socket socket, ShapedProtocol v2) throws IOException {
-        this.socket = socket;
-        this.v2 = v2;
-        this.in = socket.getInputStream();
-        this.out = socket.getOutputStream();
+    private TestClient(MessageTransport transport) {
+        this.transport = transport;
     }
 
     static TestClient v1(int port) throws IOException {
-        return new TestClient(connect(port), null);
+        return new TestClient(MessageTransport.v1(connect(port), Network.REGTEST));
     }
 
     /** Runs the BIP-324 handshake as initiator before returning. */
     static TestClient v2(int port) throws IOException {
         Socket socket = connect(port);
-        return new TestClient(socket, ShapedProtocol.over(socket,
-                ShapedProtocol.options(Role.INITIATOR, Network.REGTEST)));
+        return new TestClient(MessageTransport.v2(ShapedProtocol.over(socket,
+                ShapedProtocol.options(Role.INITIATOR, Network.REGTEST))));
     }
 
     private static Socket connect(int port) throws IOException {
@@ -56,7 +42,7 @@ final class TestClient implements Closeable {
     }
 
     Optional<String> sessionIdHex() {
-        return v2 == null ? Optional.empty() : Optional.of(v2.sessionIdHex());
+        return transport.sessionIdHex();
     }
 
     void send(String command, BaseMessage message) throws IOException {
@@ -64,29 +50,11 @@ final class TestClient implements Closeable {
     }
 
     void send(NetworkMessage m) throws IOException {
-        if (v2 != null) {
-            v2.write(m);
-        } else {
-            out.write(encoder.encode(m));
-            out.flush();
-        }
+        transport.write(m);
     }
 
     NetworkMessage read() throws IOException {
-        if (v2 != null) {
-            return v2.read();
-        }
-        while (true) {
-            NetworkMessage m = decoder.decode(unread);
-            if (m != null) {
-                return m;
-            }
-            int n = in.read(buffer);
-            if (n < 0) {
-                throw new EOFException("node closed the connection");
-            }
-            unread = ByteBuffer.wrap(buffer, 0, n);
-        }
+        return transport.read();
     }
 
     /** The next message, which must be {@code command}. */
@@ -99,7 +67,7 @@ final class TestClient implements Closeable {
     }
 
     ByteBuffer expectPayload(String command) throws IOException {
-        return ByteBuffer.wrap(expect(command).payload());
+        return expect(command).payload();
     }
 
     /** Sends our version, reads the node's version and verack, acknowledges; returns the node's version. */
@@ -115,12 +83,6 @@ final class TestClient implements Closeable {
 
     @Override
     public void close() throws IOException {
-        try {
-            socket.close();
-        } finally {
-            if (v2 != null) {
-                v2.close();
-            }
-        }
+        transport.close();
     }
 }

@@ -9,4 +9,8 @@ public enum Transport {
     public String id() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
+
+    static Transport of(org.bip324shaper.driver.MessageTransport.Kind kind) {
+        return valueOf(kind.name());
+    }
 }

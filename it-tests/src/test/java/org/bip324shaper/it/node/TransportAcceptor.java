@@ -11,6 +11,7 @@ import java.time.Duration;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.V1PeerException;
 import org.bip324shaper.core.handshake.Role;
+import org.bip324shaper.driver.MessageTransport;
 import org.bip324shaper.driver.ShapedProtocol;
 
 /**
@@ -29,10 +30,10 @@ final class TransportAcceptor {
         this.handshakeTimeout = handshakeTimeout;
     }
 
-    MessageChannel accept(Socket socket) throws IOException {
+    MessageTransport accept(Socket socket) throws IOException {
         socket.setTcpNoDelay(true);
         if (!acceptV2) {
-            return new V1Channel(socket, network, new byte[0]);
+            return MessageTransport.v1(socket, network);
         }
         // The handshake may read past the 16 bytes it needs to recognise v1; every byte read is kept so that
         // a v1 peer's stream can be decoded from its very first byte.
@@ -55,10 +56,10 @@ final class TransportAcceptor {
                     ShapedProtocol.options(Role.RESPONDER, network));
             recorded.stopRecording();
             socket.setSoTimeout(oldTimeout);
-            return new V2Channel(socket, protocol);
+            return MessageTransport.v2(protocol, socket);
         } catch (V1PeerException e) {
             socket.setSoTimeout(oldTimeout);
-            return new V1Channel(socket, network, recorded.recorded());
+            return MessageTransport.v1(socket, network, recorded.recorded());
         }
     }
 

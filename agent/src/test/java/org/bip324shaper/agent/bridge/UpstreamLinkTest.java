@@ -1,0 +1,243 @@
+package org.bip324shaper.agent.bridge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.bip324shaper.agent.config.Normalization;
+import org.bip324shaper.agent.log.AgentLog;
+import org.bip324shaper.agent.log.LogLevel;
+import org.bip324shaper.core.Network;
+import org.bip324shaper.core.message.NetworkMessage;
+import org.bip324shaper.driver.MessageTransport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link UpstreamLink}'s clocks on short timings, over in-memory transports: the keepalive schedule, a dead
+ * upstream, a wallet ping that comes before the first round trip is known, and a parked session nobody claims.
+ */
+class UpstreamLinkTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final UpstreamLink.Timing FAST = new UpstreamLink.Timing(Duration.ofMillis(200),
+            Duration.ofMillis(100), Duration.ofMillis(120), Duration.ofMillis(300));
+    private static final InetSocketAddress PEER = new InetSocketAddress("127.0.0.1", 18444);
+
+    private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+    private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
+    private final AgentLog log = new AgentLog(LogLevel.DEBUG, new PrintStream(logBytes, true, StandardCharsets.UTF_8));
+    private final ParkedLinks parked = new ParkedLinks();
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        timer.shutdownNow();
+        pool.shutdownNow();
+        assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+    }
+
+    /** One side of an in-memory connection: what is written goes to {@link #written}, reads take {@link #inbox}. */
+    static final class QueueTransport implements MessageTransport {
+        final BlockingQueue<NetworkMessage> inbox = new LinkedBlockingQueue<>();
+        final BlockingQueue<NetworkMessage> written = new LinkedBlockingQueue<>();
+        private static final NetworkMessage END = new NetworkMessage("end-of-test", new byte[0]);
+        volatile boolean closed;
+
+        @Override
+        public Kind kind() {
+            return Kind.V2;
+        }
+
+        @Override
+        public Network network() {
+            return Network.REGTEST;
+        }
+
+        @Override
+        public NetworkMessage read() throws IOException {
+            try {
+                NetworkMessage m = inbox.take();
+                if (m == END) {
+                    inbox.add(END);
+                    throw new EOFException("closed");
+                }
+                return m;
+            } catch (InterruptedException e) {
+                throw new java.io.InterruptedIOException();
+            }
+        }
+
+        @Override
+        public void write(NetworkMessage message) throws IOException {
+            if (closed) {
+                throw new EOFException("closed");
+            }
+            written.add(message);
+        }
+
+        @Override
+        public boolean isClosed() {
+            return closed;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            inbox.add(END);
+        }
+
+        NetworkMessage next(String command) throws InterruptedException {
+            NetworkMessage m;
+            do {
+                m = written.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                assertNotNull(m, "no " + command + " within " + WAIT);
+            } while (!m.command().equals(command));
+            return m;
+        }
+    }
+
+    /** A session over a {@link QueueTransport} that remembers how it was closed. */
+    static final class FakeSession implements UpstreamSession {
+        final QueueTransport peer = new QueueTransport();
+        final CountDownLatch closed = new CountDownLatch(1);
+        volatile boolean aborted;
+
+        @Override
+        public String transport() {
+            return "v2";
+        }
+
+        @Override
+        public MessageTransport messages() {
+            return peer;
+        }
+
+        @Override
+        public void close() {
+            peer.close();
+            closed.countDown();
+        }
+
+        @Override
+        public void abort() {
+            aborted = true;
+            close();
+        }
+    }
+
+    private static NetworkMessage message(String command) {
+        return new NetworkMessage(command, new byte[0]);
+    }
+
+    private static NetworkMessage ping(long nonce) {
+        return new NetworkMessage("ping", ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(nonce).array());
+    }
+
+    private static NetworkMessage pongFor(NetworkMessage ping) {
+        return NetworkMessage.copyOf("pong", ping.payload());
+    }
+
+    /** A link past the version handshake both ways, with its first keepalive ping taken off the wire. */
+    private record Started(UpstreamLink link, FakeSession session, QueueTransport wallet, UpstreamLink.Wallet attached,
+                           CountDownLatch readingEnded, NetworkMessage firstKeepalive) {
+    }
+
+    private Started start() throws Exception {
+        FakeSession session = new FakeSession();
+        UpstreamLink link = new UpstreamLink(1, PEER, session, Normalization.all(), FAST, timer, pool, parked, log);
+        QueueTransport wallet = new QueueTransport();
+        CountDownLatch readingEnded = new CountDownLatch(1);
+        UpstreamLink.Wallet attached = new UpstreamLink.Wallet(1, wallet, false, readingEnded::countDown);
+        assertTrue(link.start(attached));
+        link.fromWallet(attached, message("version"));
+        session.peer.inbox.add(message("version"));
+        session.peer.inbox.add(message("verack"));
+        wallet.next("verack");
+        link.fromWallet(attached, message("verack"));
+        NetworkMessage keepalive = session.peer.next("ping");
+        return new Started(link, session, wallet, attached, readingEnded, keepalive);
+    }
+
+    @Test
+    void keepalivePingsFollowTheScheduleAndAnsweredOnesKeepTheLinkUp() throws Exception {
+        Started s = start();
+        List<Long> times = new ArrayList<>();
+        NetworkMessage ping = s.firstKeepalive();
+        times.add(System.nanoTime());
+        for (int i = 0; i < 3; i++) {
+            s.session().peer.inbox.add(pongFor(ping));
+            ping = s.session().peer.next("ping");
+            times.add(System.nanoTime());
+        }
+        for (int i = 1; i < times.size(); i++) {
+            assertTrue(times.get(i) - times.get(i - 1) >= FAST.keepaliveMin().toNanos() * 9 / 10,
+                    "gap " + (times.get(i) - times.get(i - 1)) + " ns");
+        }
+        assertFalse(s.link().isEnded(), logBytes.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aPingThePeerLeavesUnansweredEndsTheLinkAndTheWalletsConnection() throws Exception {
+        Started s = start();
+        // no pong for the keepalive
+        assertTrue(s.session().closed.await(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+        assertTrue(s.session().aborted, "a dead upstream is aborted, not drained");
+        assertTrue(s.readingEnded().await(WAIT.toMillis(), TimeUnit.MILLISECONDS), logBytes.toString(StandardCharsets.UTF_8));
+        assertTrue(logBytes.toString(StandardCharsets.UTF_8).contains("left a ping unanswered for 300 ms"));
+    }
+
+    @Test
+    void aWalletPingBeforeTheFirstRoundTripIsAnsweredOnceThePeerAnswersOurs() throws Exception {
+        Started s = start();
+        s.link().fromWallet(s.attached(), ping(77));
+        assertNull(s.wallet().written.poll(50, TimeUnit.MILLISECONDS), "no round trip measured yet");
+        s.session().peer.inbox.add(pongFor(s.firstKeepalive()));
+        NetworkMessage pong = s.wallet().next("pong");
+        assertEquals(ping(77), NetworkMessage.copyOf("ping", pong.payload()), "the wallet's own nonce");
+        for (NetworkMessage m : s.session().peer.written) {
+            assertFalse(m.command().equals("ping") && m.equals(ping(77)), "the wallet's ping reached the peer");
+        }
+    }
+
+    @Test
+    void aParkedSessionNobodyClaimsIsClosedGracefullyAfterTheParkTime() throws Exception {
+        Started s = start();
+        s.session().peer.inbox.add(pongFor(s.firstKeepalive()));
+        assertEquals(UpstreamLink.Detached.PARKED, s.link().detach(s.attached(), true));
+        assertEquals(1, parked.size());
+        s.session().peer.inbox.add(ping(5)); // the peer pings while nobody is attached: the agent answers
+        assertEquals(pongFor(ping(5)), s.session().peer.next("pong"));
+        assertTrue(s.session().closed.await(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+        assertFalse(s.session().aborted, "graceful: what the wallet sent still goes out");
+        assertEquals(0, parked.size());
+        assertTrue(parked.claim(PEER).isEmpty());
+    }
+
+    @Test
+    void aWalletThatBrokeTheProtocolIsNotParked() throws Exception {
+        Started s = start();
+        assertEquals(UpstreamLink.Detached.CLOSED, s.link().detach(s.attached(), false));
+        assertEquals(0, parked.size());
+        assertTrue(s.session().closed.await(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+    }
+}
