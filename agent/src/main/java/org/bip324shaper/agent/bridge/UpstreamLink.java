@@ -348,7 +348,8 @@ final class UpstreamLink {
         } catch (Bip324Exception e) {
             why = "bad data from the peer";
             events.failed(new ConnectionFailure(currentId(), peer, ConnectionFailure.Stage.PEER_DATA,
-                    "at the session step, closing both sides: " + e.getClass().getSimpleName()
+                    "at the session step (after " + bytesToWallet() + " bytes to the wallet), closing both sides: "
+                            + e.getClass().getSimpleName()
                             + (e.getMessage() == null ? "" : ": " + e.getMessage())));
         } catch (IOException | RuntimeException e) {
             log.debug("#" + currentId() + " peer->wallet ended: " + e);
@@ -489,6 +490,11 @@ final class UpstreamLink {
     synchronized String summary() {
         return "pings answered here=" + walletPingsAnswered + " swallowed=" + swallowed
                 + " round trip=" + (roundTripNanos < 0 ? "-" : TimeUnit.NANOSECONDS.toMicros(roundTripNanos) + " us");
+    }
+
+    /** What the wallet now attached got from the peer (0 while parked). */
+    private synchronized long bytesToWallet() {
+        return wallet == null ? 0 : wallet.toWallet.get();
     }
 
     private synchronized long currentId() {
