@@ -185,7 +185,7 @@ public final class ChurnBenchmark {
                 }
                 Batch warm = new Batch(warmUp);
                 warm.runOn(wallets, bridge, peers, settings);
-                settle(peers, problems, "warm-up");
+                settle(peers, bridge, problems, "warm-up");
                 // the run's own result arrays exist before the baseline, so they do not count as growth
                 Fault[] faults = new Fault[settings.connections()];
                 for (int i = 0; i < faults.length; i++) {
@@ -199,7 +199,7 @@ public final class ChurnBenchmark {
                 long start = System.nanoTime();
                 batch.runOn(wallets, bridge, peers, settings);
                 Duration wall = Duration.ofNanos(System.nanoTime() - start);
-                settle(peers, problems, "churn");
+                settle(peers, bridge, problems, "churn");
                 int logChecked = checkLog(logFile, batch.ids, problems);
                 ProcessFootprint after = ProcessFootprint.measure(KEEP_CLASSES);
 
@@ -250,25 +250,32 @@ public final class ChurnBenchmark {
         }
     }
 
-    /** Waits (bounded) until no peer socket and no per-connection agent thread is left. */
-    private static void settle(FaultyPeers peers, List<String> problems, String phase) throws InterruptedException {
+    /** Waits (bounded) until no peer socket is open and no agent thread works for a connection. */
+    private static void settle(FaultyPeers peers, Bridge bridge, List<String> problems, String phase)
+            throws InterruptedException {
         long end = System.nanoTime() + SETTLE_LIMIT.toNanos();
-        while (peers.openSockets() > 0 || agentConnectionThreads() > 0) {
+        while (peers.openSockets() > 0 || busyAgentThreads(bridge) > 0) {
             if (System.nanoTime() > end) {
                 problems.add(phase + ": after " + SETTLE_LIMIT.toSeconds() + " s still " + peers.openSockets()
-                        + " peer sockets open and " + agentConnectionThreads() + " agent threads alive");
+                        + " peer sockets open and " + busyAgentThreads(bridge) + " agent threads at work");
                 return;
             }
             Thread.sleep(20);
         }
     }
 
-    /** Agent threads that belong to a connection (the bridge's listener lives as long as the bridge). */
-    private static long agentConnectionThreads() {
-        return Thread.getAllStackTraces().keySet().stream()
+    /**
+     * Agent threads working for a connection: the bridge's pool threads running a task, and any other agent thread
+     * but those that live as long as the bridge (its listener, its timer, its idle pool threads, which end after
+     * their idle time; the threads-grew check below bounds them).
+     */
+    private static long busyAgentThreads(Bridge bridge) {
+        long others = Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getName().startsWith("bip324-")
-                        && !t.getName().equals("bip324-bridge-accept"))
+                        && !t.getName().equals("bip324-bridge-accept") && !t.getName().equals("bip324-bridge-timer")
+                        && !t.getName().matches("bip324-bridge-\\d+"))
                 .count();
+        return others + bridge.busyThreads();
     }
 
     private static Set<String> threadNames() {
