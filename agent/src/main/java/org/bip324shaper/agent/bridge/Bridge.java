@@ -37,7 +37,7 @@ public final class Bridge implements Closeable {
      * reused, and idle ones end after {@link #IDLE_THREAD_SECONDS}. A wallet keeps about a dozen peers; a
      * connection beyond this bound is refused and logged rather than given new threads.
      */
-    static final int MAX_THREADS = 128;
+    public static final int MAX_THREADS = 128;
     private static final long IDLE_THREAD_SECONDS = 30;
 
     private final UpstreamConnector connector;
