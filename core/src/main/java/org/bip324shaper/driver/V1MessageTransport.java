@@ -16,12 +16,15 @@ import org.bip324shaper.core.message.V1FrameDecoder;
 import org.bip324shaper.core.message.V1FrameEncoder;
 
 /**
- * Plain v1 frames over a blocking stream: the one v1 read loop. A frame is written without copying its payload: in
- * one write when the message carries its own header room (it was read from v1), else header and payload as one
- * gathering write on a socket channel, or two writes on a plain stream.
+ * Plain v1 frames over a blocking stream: the one v1 read loop. A frame is written in one write: without copying
+ * its payload when the message carries its own header room (it was read from v1) or on a socket channel (a
+ * gathering write); on a plain stream a small frame is assembled in a reused buffer (a copy costs less than a second
+ * system call: a wallet's sync is thousands of small merkleblocks), a large one goes as header, then payload.
  */
 final class V1MessageTransport implements MessageTransport {
     private static final int READ_BUFFER = 64 * 1024;
+    /** Frames up to this size are written with one system call on a plain stream. */
+    static final int ASSEMBLED_FRAME_MAX = 16 * 1024;
 
     private final InputStream in;
     private final OutputStream out;
@@ -34,6 +37,8 @@ final class V1MessageTransport implements MessageTransport {
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
     private final byte[] readBytes = new byte[READ_BUFFER];
+    /** Guarded by the write lock; allocated at the first small frame that needs it. */
+    private byte[] frameBytes;
     private ByteBuffer unread;
     private volatile boolean closed;
 
@@ -103,6 +108,19 @@ final class V1MessageTransport implements MessageTransport {
                 while (left > 0) {
                     left -= channel.write(frame);
                 }
+            } else if (frame.length > 1 && V1FrameEncoder.HEADER_LENGTH + message.payloadLength()
+                    <= ASSEMBLED_FRAME_MAX) {
+                if (frameBytes == null) {
+                    frameBytes = new byte[ASSEMBLED_FRAME_MAX];
+                }
+                int length = 0;
+                for (ByteBuffer b : frame) {
+                    int n = b.remaining();
+                    b.duplicate().get(frameBytes, length, n);
+                    length += n;
+                }
+                out.write(frameBytes, 0, length);
+                out.flush();
             } else {
                 for (ByteBuffer b : frame) {
                     out.write(b.array(), b.arrayOffset() + b.position(), b.remaining());

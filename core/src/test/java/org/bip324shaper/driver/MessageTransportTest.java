@@ -257,4 +257,34 @@ class MessageTransportTest {
             throw new java.io.UncheckedIOException(e);
         }
     }
+
+    /**
+     * A message that came from v2 has no header room: on a plain stream a small frame still goes out in one write
+     * (header and payload assembled), a large one as header then payload; the bytes are the v1 frame either way.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 200, V1MessageTransport.ASSEMBLED_FRAME_MAX - V1FrameEncoder.HEADER_LENGTH,
+            V1MessageTransport.ASSEMBLED_FRAME_MAX - V1FrameEncoder.HEADER_LENGTH + 1, 100_000})
+    void aFrameWithoutHeaderRoomGoesOutInOneWriteWhenSmall(int payloadLength) throws IOException {
+        byte[] payload = new byte[payloadLength];
+        random.nextBytes(payload);
+        NetworkMessage fromV2 = ((V2Decoded.Message) V2MessageCodec.decode(
+                V2MessageCodec.contents(NetworkMessage.copyOf("merkleblock", payload)).array())).message();
+        List<Integer> writes = new ArrayList<>();
+        ByteArrayOutputStream wire = new ByteArrayOutputStream() {
+            @Override
+            public synchronized void write(byte[] b, int off, int len) {
+                writes.add(len);
+                super.write(b, off, len);
+            }
+        };
+        MessageTransport v1 = MessageTransport.v1(InputStream.nullInputStream(), wire, Network.REGTEST, new byte[0],
+                () -> { });
+        v1.write(fromV2);
+        assertArrayEquals(new V1FrameEncoder(Network.REGTEST).encode(NetworkMessage.copyOf("merkleblock", payload)),
+                wire.toByteArray());
+        boolean small = V1FrameEncoder.HEADER_LENGTH + payloadLength <= V1MessageTransport.ASSEMBLED_FRAME_MAX;
+        assertEquals(small ? List.of(V1FrameEncoder.HEADER_LENGTH + payloadLength)
+                : List.of(V1FrameEncoder.HEADER_LENGTH, payloadLength), writes);
+    }
 }

@@ -60,6 +60,7 @@ public final class WalletBench {
         profileDir = null;
         Optional<Path> bitcoind = Bitcoind.fromEnvironment();
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        boolean ownNode = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--blocks" -> blocks = Integer.parseInt(args[++i]);
@@ -67,13 +68,16 @@ public final class WalletBench {
                 case "--bitcoind" -> bitcoind = Optional.of(Path.of(args[++i]));
                 case "--java" -> java = Path.of(args[++i]);
                 case "--profile" -> profileDir = Path.of(args[++i]);
+                case "--bitcoind-only" -> ownNode = false;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (--blocks N --rounds N --bitcoind PATH --java PATH --profile DIR)");
+                        + " (--blocks N --rounds N --bitcoind PATH --bitcoind-only --java PATH --profile DIR)");
             }
         }
         System.out.printf(Locale.ROOT, "wallet bench: %d blocks, %d rounds, java %s%n", blocks, rounds, java);
-        try (NodeBackend node = NodeBackend.start(RegtestNode.Options.defaults())) {
-            run("own-node", node, blocks, rounds, java);
+        if (ownNode) {
+            try (NodeBackend node = NodeBackend.start(RegtestNode.Options.defaults())) {
+                run("own-node", node, blocks, rounds, java);
+            }
         }
         if (bitcoind.isPresent()) {
             try (BitcoindBackend node = BitcoindBackend.start(bitcoind.get(), true)) {
