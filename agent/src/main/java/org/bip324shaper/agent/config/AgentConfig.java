@@ -108,18 +108,27 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String>
         this(padding, decoy, Optional.empty(), ports, loopback, requireV2, logLevel);
     }
 
+    /**
+     * What an agent started without options uses: the {@code wallet} shaping preset with every normalization
+     * ({@link Normalization#all()}), made for the bitcoinj wallets the agent is for. {@code padding} and
+     * {@code decoy} keep their own defaults (random) for a configuration that names one of them and no shaping.
+     */
     public static AgentConfig defaults() {
-        return new AgentConfig(PaddingMode.RANDOM, DecoyMode.RANDOM, DEFAULT_PORTS, false, false, LogLevel.INFO);
+        return new AgentConfig(PaddingMode.RANDOM, DecoyMode.RANDOM, Optional.of(AgentConfigParser.WALLET_PRESET),
+                DEFAULT_PORTS, false, false, LogLevel.INFO, Optional.empty(), Optional.empty(), LogSink.STDERR, true,
+                DEFAULT_PROXY_LISTEN, Optional.empty(), Duration.ZERO, Normalization.all());
     }
 
     /**
-     * This configuration with {@code spec} as its shaping override.
+     * This configuration with {@code spec} as its shaping override, and the normalization the parser infers for it
+     * (all with the {@code wallet} preset, none otherwise).
      *
      * @throws IllegalArgumentException if {@code spec} is not a preset or a valid strategy spec
      */
     public AgentConfig withShaping(String spec) {
         return new AgentConfig(padding, decoy, Optional.of(spec), ports, loopback, requireV2, logLevel, traceDir, aead,
-                logSink, jmx, proxyListen, upstreamSocks, v1Memory, normalize);
+                logSink, jmx, proxyListen, upstreamSocks, v1Memory,
+                spec.equals(AgentConfigParser.WALLET_PRESET) ? Normalization.all() : Normalization.none());
     }
 
     /** The cipher core should use: the configured one, else core's preferred one. */

@@ -88,6 +88,8 @@ public final class AgentConfigParser {
         }
         java.time.Duration v1Memory = defaults.v1Memory();
         java.util.Set<Normalization> normalize = null; // not given: follows the shaping preset
+        boolean shapingGiven = false;
+        boolean paddingOrDecoyGiven = false;
         for (RawValue value : raw.values()) {
             if (value.option() == AgentOption.SHAPING) {
                 String problem = shapingProblem(value.text());
@@ -97,7 +99,9 @@ public final class AgentConfigParser {
                 } else {
                     problems.add("shaping: bad value '" + shorten(value.text()) + "' from " + value.source() + " ("
                             + problem + "); using padding and decoy instead");
+                    shaping = Optional.empty();
                 }
+                shapingGiven = true;
                 continue;
             }
             if (value.option() == AgentOption.TRACE) {
@@ -161,8 +165,8 @@ public final class AgentConfigParser {
             }
             sources.put(value.option(), value.source());
             switch (value.option()) {
-                case PADDING: padding = (PaddingMode) parsed; break;
-                case DECOY: decoy = (DecoyMode) parsed; break;
+                case PADDING: padding = (PaddingMode) parsed; paddingOrDecoyGiven = true; break;
+                case DECOY: decoy = (DecoyMode) parsed; paddingOrDecoyGiven = true; break;
                 case PORTS: ports = asPorts(parsed); break;
                 case LOOPBACK: loopback = (Boolean) parsed; break;
                 case REQUIRE_V2: requireV2 = (Boolean) parsed; break;
@@ -176,6 +180,9 @@ public final class AgentConfigParser {
                 case V1_MEMORY: v1Memory = (java.time.Duration) parsed; break;
                 default: throw new AssertionError(value.option());
             }
+        }
+        if (paddingOrDecoyGiven && !shapingGiven) {
+            shaping = Optional.empty(); // padding and decoy decide: the default shaping is for no options at all
         }
         if (normalize == null) {
             normalize = shaping.isPresent() && shaping.get().equals(WALLET_PRESET) ? Normalization.all()

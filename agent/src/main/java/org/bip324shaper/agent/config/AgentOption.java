@@ -12,13 +12,14 @@ import org.bip324shaper.agent.log.RateLimitedLines;
 public enum AgentOption {
     PADDING("padding", "random|off", "random",
             "pad v2 packets with a 1..1024-byte decoy each and send 0..4095 bytes of handshake garbage, to hide"
-                    + " message sizes"),
+                    + " message sizes; naming padding or decoy without shaping turns the default wallet shaping off"),
     DECOY("decoy", "random|off", "random",
             "send v2 decoy packets at random moments (every 100 ms a 15% chance), to hide traffic timing"),
-    SHAPING("shaping", "PRESET|SPEC", "none",
-            "v2 traffic shaping, overriding padding and decoy: a preset (reference, light, light-burst, lean,"
+    SHAPING("shaping", "PRESET|SPEC", "wallet (none if padding or decoy is given)",
+            "v2 traffic shaping, overriding padding and decoy: a preset (wallet, reference, light, light-burst, lean,"
                     + " steady, balanced, strong) or a strategy spec such as ticker:min=1s;max=2s+random-decoys"
-                    + " (in agent arguments ';' separates a strategy's keys, as ',' separates options)"),
+                    + " (in agent arguments ';' separates a strategy's keys, as ',' separates options); wallet also"
+                    + " turns normalize on"),
     AEAD("aead", "auto|jdk|bouncy-castle", "auto",
             "the ChaCha20-Poly1305 implementation: auto takes the JDK's cipher where this JDK has it (faster from"
                     + " JDK 20 on), else BouncyCastle's; both give identical bytes"),
@@ -41,7 +42,7 @@ public enum AgentOption {
     JMX("jmx", "true|false", "true",
             "register the platform MBean org.bip324shaper:type=Agent (connections, transports, byte counts) for"
                     + " jconsole and other JMX clients"),
-    NORMALIZE("normalize", "off|wallet|pings+reconnect", "off (wallet with shaping=wallet)",
+    NORMALIZE("normalize", "off|wallet|pings+reconnect", "wallet with shaping=wallet (the default), else off",
             "make the wallet's own traffic look like a quiet node's on the wire: answer its 2 s pings locally after the"
                     + " peer's real round trip and keep the upstream alive with Core-like 2 min pings (pings); keep the"
                     + " upstream for 10 s when the wallet drops it after a broadcast and splice its reconnect onto it, so"

@@ -56,8 +56,10 @@ class AgentConfigParserTest {
     }
 
     @Test
-    void normalizationIsOffByDefaultAndEachPartCanBeTurnedOn() {
-        assertEquals(Normalization.none(), AgentConfig.defaults().normalize());
+    void normalizationFollowsTheDefaultWalletShapingAndEachPartCanBeTurnedOn() {
+        assertEquals(Normalization.all(), AgentConfig.defaults().normalize());
+        assertEquals(Normalization.none(), args("padding=random").config().normalize(), "no wallet shaping");
+        assertEquals(Normalization.none(), args("shaping=balanced").config().normalize());
         assertEquals(Normalization.all(), args("normalize=wallet").config().normalize());
         assertEquals(Set.of(Normalization.PINGS), args("normalize=pings").config().normalize());
         assertEquals(Normalization.all(), args("normalize=reconnect+pings").config().normalize());
@@ -80,10 +82,24 @@ class AgentConfigParserTest {
     }
 
     @Test
-    void aBadNormalizationIsReportedAndLeftOff() {
+    void aBadNormalizationIsReportedAndFollowsTheShaping() {
         ParsedConfig parsed = args("normalize=pings+typo");
         assertOneProblemContaining(parsed, "normalize: bad value 'pings+typo'", "off|wallet|pings+reconnect");
-        assertEquals(Normalization.none(), parsed.config().normalize());
+        assertEquals(Normalization.all(), parsed.config().normalize(), "the default wallet shaping's");
+        assertEquals(Normalization.none(), args("decoy=off,normalize=typo").config().normalize());
+    }
+
+    @Test
+    void noOptionsMeanTheWalletShapingAndPaddingOrDecoyAloneMeanNoShaping() {
+        assertEquals(java.util.Optional.of("wallet"), args("").config().shaping());
+        assertEquals(java.util.Optional.of("wallet"), args("log=warn,ports=18444").config().shaping());
+        assertEquals(java.util.Optional.empty(), args("padding=off,decoy=off").config().shaping());
+        assertEquals(java.util.Optional.empty(), AgentConfigParser.parse(null, Map.of("bip324.decoy", "off"),
+                Map.of()).config().shaping(), "from any source");
+        assertEquals(java.util.Optional.of("lean"), args("padding=off,shaping=lean").config().shaping(),
+                "shaping overrides padding and decoy");
+        assertEquals(java.util.Optional.empty(), args("shaping=fastest").config().shaping(),
+                "a bad shaping says it uses padding and decoy, and does");
     }
 
     @Test
@@ -183,8 +199,7 @@ class AgentConfigParserTest {
     void badValuesFallBackToTheirDefaultWithAClearMessage() {
         ParsedConfig parsed = args("padding=lots,decoy=,loopback=maybe,require-v2=2,log=loud,ports=8333+18444");
         assertEquals(5, parsed.problems().size(), parsed.problems().toString());
-        assertEquals(new AgentConfig(PaddingMode.RANDOM, DecoyMode.RANDOM, ports(8333, 18444), false, false,
-                LogLevel.INFO), parsed.config());
+        assertEquals(args("ports=8333+18444").config(), parsed.config(), "the defaults: the wallet shaping");
         String padding = parsed.problems().get(0);
         assertTrue(padding.startsWith("padding: bad value 'lots' from agent argument (expected random|off)"), padding);
         assertTrue(padding.endsWith("using the default random"), padding);
@@ -303,7 +318,8 @@ class AgentConfigParserTest {
         ParsedConfig parsed = args(config.toAgentArgs());
         assertEquals(List.of(), parsed.problems());
         assertEquals(config, parsed.config());
-        assertFalse(AgentConfig.defaults().toAgentArgs().contains("shaping"), "no override, no shaping option");
+        assertFalse(args("padding=random").config().toAgentArgs().contains("shaping"), "no shaping, no shaping option");
+        assertTrue(AgentConfig.defaults().toAgentArgs().contains("shaping=wallet"), AgentConfig.defaults().toAgentArgs());
     }
 
     @Test

@@ -35,9 +35,11 @@ class AgentShapingTest {
     }
 
     @Test
-    void theDefaultsAreTheReferencePreset() {
-        assertEquals(ShapingStrategies.format(ShapingPreset.REFERENCE.config()),
+    void theDefaultsAreTheWalletPresetAndRandomPaddingAndDecoysTheReference() {
+        assertEquals(ShapingStrategies.format(ShapingPreset.WALLET.config()),
                 ShapingStrategies.format(AgentShaping.trafficConfig(AgentConfig.defaults())));
+        assertEquals(ShapingStrategies.format(ShapingPreset.REFERENCE.config()),
+                ShapingStrategies.format(AgentShaping.trafficConfig(config(PaddingMode.RANDOM, DecoyMode.RANDOM))));
     }
 
     @Test
