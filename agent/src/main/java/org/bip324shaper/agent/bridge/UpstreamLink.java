@@ -49,6 +49,14 @@ import org.bip324shaper.driver.MessageTransport;
  * rest ({@code filterload}, {@code mempool}, {@code getblocks}, ...) goes on. What the peer sends while no wallet is
  * attached is dropped and counted: the wallet asks again on reconnect ({@code mempool}, {@code getblocks}).
  *
+ * <p>{@link Normalization#REFRESH}: a spliced connection's {@code filterload}, {@code mempool} and {@code getblocks}
+ * wait for the next refresh slot ({@link RefreshSlots}); the first slot comes 5-15 min after the session's first
+ * refresh, then one every 5-15 min, each sending the same set (the held messages, or the last ones again). What the
+ * wallet sends meanwhile ({@code tx}, {@code getdata}) goes on at once. Held messages go out before the session
+ * closes. While its refresh waits the wallet does not learn what it asked for ({@code mempool}'s answer, blocks
+ * after its locator); the session's filter is the one loaded before, which holds the same keys (bitcoinj loads a
+ * filter with look-ahead keys), and blocks announced meanwhile are still fetched with {@code getdata}.
+ *
  * <p>Threads: the peer's messages are read on one task of the bridge's pool for the link's whole life; each wallet
  * connection's messages on its own task; timers on the bridge's timer thread.
  */
@@ -60,11 +68,14 @@ final class UpstreamLink {
      * @param keepaliveMin the shortest gap between the agent's pings
      * @param keepaliveMax the longest
      * @param pongTimeout how long the peer may leave one of them unanswered before it counts as dead
+     * @param refreshMin  the shortest gap between refresh slots
+     * @param refreshMax  the longest: the most a held refresh waits
      */
-    record Timing(Duration park, Duration keepaliveMin, Duration keepaliveMax, Duration pongTimeout) {
+    record Timing(Duration park, Duration keepaliveMin, Duration keepaliveMax, Duration pongTimeout,
+                  Duration refreshMin, Duration refreshMax) {
         /** Bitcoin Core pings every 2 min; bitcoinj redials 1.5 s after a broadcast. */
         static final Timing DEFAULT = new Timing(Duration.ofSeconds(10), Duration.ofSeconds(115),
-                Duration.ofSeconds(125), Duration.ofSeconds(20));
+                Duration.ofSeconds(125), Duration.ofSeconds(20), Duration.ofMinutes(5), Duration.ofMinutes(15));
     }
 
     /** What Bitcoin Core refuses (or disconnects for) once the version handshake is over. */
@@ -82,11 +93,14 @@ final class UpstreamLink {
         final Runnable endReading;
         final AtomicLong toPeer = new AtomicLong();
         final AtomicLong toWallet = new AtomicLong();
+        /** A spliced connection's refresh waits for the next slot; guarded by the link. */
+        boolean refreshWaits;
 
         Wallet(long id, MessageTransport transport, boolean spliced, Runnable endReading) {
             this.id = id;
             this.transport = transport;
             this.spliced = spliced;
+            this.refreshWaits = spliced;
             this.endReading = endReading;
         }
 
@@ -132,6 +146,9 @@ final class UpstreamLink {
     private final List<NetworkMessage> pingsAwaitingRoundTrip = new ArrayList<>();
     private ScheduledFuture<?> keepalive;
     private ScheduledFuture<?> parkExpiry;
+    private final RefreshSlots refresh = new RefreshSlots();
+    private ScheduledFuture<?> refreshSlot;
+    private long refreshLost;
     private boolean ended;
     private long droppedWhileParked;
     private long walletPingsAnswered;
@@ -223,6 +240,19 @@ final class UpstreamLink {
             }
             count();
             return;
+        }
+        if (normalize.contains(Normalization.REFRESH) && RefreshSlots.COMMANDS.contains(command)) {
+            synchronized (this) {
+                if (from.refreshWaits && !ended) {
+                    refresh.hold(m);
+                    from.toPeer.addAndGet(V1FrameEncoder.HEADER_LENGTH + m.payloadLength());
+                    return;
+                }
+                refresh.passed(m);
+                if (refreshSlot == null && !ended) {
+                    refreshSlot = schedule(this::refreshSlot, refreshGapNanos());
+                }
+            }
         }
         upstream.write(m);
         from.toPeer.addAndGet(V1FrameEncoder.HEADER_LENGTH + m.payloadLength());
@@ -379,6 +409,11 @@ final class UpstreamLink {
             upstream.write(NetworkMessage.copyOf("pong", m.payload()));
             return;
         }
+        if (command.equals("inv") && normalize.contains(Normalization.REFRESH)) {
+            synchronized (this) {
+                refresh.onPeerInv(m);
+            }
+        }
         if (to == null) {
             synchronized (this) {
                 droppedWhileParked++;
@@ -441,6 +476,39 @@ final class UpstreamLink {
         end("dead upstream", false);
     }
 
+    // --- refresh slots --------------------------------------------------------------------------------------------
+
+    private long refreshGapNanos() {
+        return ThreadLocalRandom.current().nextLong(timing.refreshMin().toNanos(), timing.refreshMax().toNanos() + 1);
+    }
+
+    /** One refresh slot: the held refresh (or the last one again) goes out; the attached wallet's next ones pass. */
+    private void refreshSlot() {
+        List<NetworkMessage> out;
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            out = refresh.slot();
+        }
+        try {
+            for (NetworkMessage m : out) {
+                upstream.write(m);
+            }
+        } catch (IOException e) {
+            end("the refresh to the peer failed: " + e.getMessage(), false);
+            return;
+        }
+        synchronized (this) {
+            if (wallet != null) {
+                wallet.refreshWaits = false;
+            }
+            if (!ended) {
+                refreshSlot = schedule(this::refreshSlot, refreshGapNanos());
+            }
+        }
+    }
+
     // --- ending ---------------------------------------------------------------------------------------------------
 
     /**
@@ -449,6 +517,7 @@ final class UpstreamLink {
      */
     void end(String why, boolean graceful) {
         Wallet attached;
+        List<NetworkMessage> heldRefresh;
         synchronized (this) {
             if (ended) {
                 return;
@@ -460,9 +529,24 @@ final class UpstreamLink {
             if (parkExpiry != null) {
                 parkExpiry.cancel(false);
             }
+            if (refreshSlot != null) {
+                refreshSlot.cancel(false);
+            }
             attached = wallet;
+            heldRefresh = refresh.drain();
+            if (!graceful) {
+                refreshLost += heldRefresh.size(); // an abort drops them with the rest: counted on the close line
+                heldRefresh = List.of();
+            }
         }
         parked.remove(this);
+        try {
+            for (NetworkMessage m : heldRefresh) {
+                upstream.write(m); // nothing the wallet handed over is dropped: a held refresh goes out first
+            }
+        } catch (IOException | RuntimeException e) {
+            // the session is going; what did not reach the peer is lost with it, as any unsent message
+        }
         try {
             if (graceful) {
                 session.close();
@@ -489,7 +573,9 @@ final class UpstreamLink {
     /** For the close line: what normalization did on this link so far. */
     synchronized String summary() {
         return "pings answered here=" + walletPingsAnswered + " swallowed=" + swallowed
-                + " round trip=" + (roundTripNanos < 0 ? "-" : TimeUnit.NANOSECONDS.toMicros(roundTripNanos) + " us");
+                + " round trip=" + (roundTripNanos < 0 ? "-" : TimeUnit.NANOSECONDS.toMicros(roundTripNanos) + " us")
+                + (normalize.contains(Normalization.REFRESH) ? " " + refresh.summary()
+                        + (refreshLost == 0 ? "" : " held refresh lost on abort=" + refreshLost) : "");
     }
 
     /** What the wallet now attached got from the peer (0 while parked). */

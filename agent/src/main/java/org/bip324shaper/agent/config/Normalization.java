@@ -20,7 +20,13 @@ public enum Normalization {
      * The wallet's reconnect after a broadcast does not reach the wire: the upstream session is kept for 10 s when
      * the wallet drops it, and a new wallet connection to the same peer is spliced onto it.
      */
-    RECONNECT;
+    RECONNECT,
+    /**
+     * The wallet's refresh after a spliced reconnect ({@code filterload}, {@code mempool}, {@code getblocks}, about
+     * 7 KB 1.5 s after each payment) waits for the next refresh slot; slots come every 5-15 min and each sends the
+     * same set, from the wallet's held messages or its last ones, so that a slot says nothing about a payment.
+     */
+    REFRESH;
 
     /** Every normalization: what {@code normalize=wallet} and the {@code wallet} shaping preset turn on. */
     public static Set<Normalization> all() {

@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Test;
 class UpstreamLinkTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final UpstreamLink.Timing FAST = new UpstreamLink.Timing(Duration.ofMillis(200),
-            Duration.ofMillis(100), Duration.ofMillis(120), Duration.ofMillis(300));
+            Duration.ofMillis(100), Duration.ofMillis(120), Duration.ofMillis(300), Duration.ofMillis(400),
+            Duration.ofMillis(500));
     private static final InetSocketAddress PEER = new InetSocketAddress("127.0.0.1", 18444);
 
     private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
@@ -163,8 +164,12 @@ class UpstreamLinkTest {
     }
 
     private Started start() throws Exception {
+        return start(FAST);
+    }
+
+    private Started start(UpstreamLink.Timing timing) throws Exception {
         FakeSession session = new FakeSession();
-        UpstreamLink link = new UpstreamLink(1, PEER, session, Normalization.all(), FAST, timer, pool, parked, log);
+        UpstreamLink link = new UpstreamLink(1, PEER, session, Normalization.all(), timing, timer, pool, parked, log);
         QueueTransport wallet = new QueueTransport();
         CountDownLatch readingEnded = new CountDownLatch(1);
         UpstreamLink.Wallet attached = new UpstreamLink.Wallet(1, wallet, false, readingEnded::countDown);
@@ -238,6 +243,103 @@ class UpstreamLinkTest {
         Started s = start();
         assertEquals(UpstreamLink.Detached.CLOSED, s.link().detach(s.attached(), false));
         assertEquals(0, parked.size());
+        assertTrue(s.session().closed.await(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /** Keepalives far apart (the first one answered), refresh slots every 300-400 ms. */
+    private static final UpstreamLink.Timing REFRESH = new UpstreamLink.Timing(Duration.ofSeconds(10),
+            Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofMillis(300),
+            Duration.ofMillis(400));
+
+    private static byte[] hash(int fill) {
+        byte[] h = new byte[32];
+        java.util.Arrays.fill(h, (byte) fill);
+        return h;
+    }
+
+    private static NetworkMessage getblocks(byte[]... locator) {
+        ByteBuffer p = ByteBuffer.allocate(4 + 1 + 32 * (locator.length + 1)).order(ByteOrder.LITTLE_ENDIAN);
+        p.putInt(70016).put((byte) locator.length);
+        for (byte[] h : locator) {
+            p.put(h);
+        }
+        p.put(new byte[32]);
+        return new NetworkMessage("getblocks", p.array());
+    }
+
+    private static NetworkMessage blockInv(byte[] hash) {
+        ByteBuffer p = ByteBuffer.allocate(1 + 36).order(ByteOrder.LITTLE_ENDIAN);
+        p.put((byte) 1).putInt(2).put(hash);
+        return new NetworkMessage("inv", p.array());
+    }
+
+    private static NetworkMessage filterload(int fill) {
+        byte[] filter = new byte[40];
+        java.util.Arrays.fill(filter, (byte) fill);
+        return new NetworkMessage("filterload", filter);
+    }
+
+    private static NetworkMessage poll(QueueTransport t) throws InterruptedException {
+        NetworkMessage m = t.written.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertNotNull(m, "nothing written within " + WAIT);
+        return m;
+    }
+
+    @Test
+    void aSplicedReconnectsRefreshWaitsForItsSlotAndEverySlotSendsTheSameSet() throws Exception {
+        Started s = start(REFRESH);
+        s.session().peer.inbox.add(pongFor(s.firstKeepalive()));
+        // the session's first refresh goes out at once
+        s.link().fromWallet(s.attached(), filterload(1));
+        s.link().fromWallet(s.attached(), message("mempool"));
+        s.link().fromWallet(s.attached(), getblocks(hash(0x10)));
+        assertEquals("filterload", poll(s.session().peer).command());
+        assertEquals("mempool", poll(s.session().peer).command());
+        assertEquals("getblocks", poll(s.session().peer).command());
+        // bitcoinj drops the peer after a broadcast and redials: spliced, its refresh is held
+        assertEquals(UpstreamLink.Detached.PARKED, s.link().detach(s.attached(), true));
+        QueueTransport wallet2 = new QueueTransport();
+        UpstreamLink.Wallet second = new UpstreamLink.Wallet(2, wallet2, true, () -> { });
+        assertTrue(s.link().splice(second));
+        s.link().fromWallet(second, message("version"));
+        s.link().fromWallet(second, message("verack"));
+        NetworkMessage newFilter = filterload(2);
+        NetworkMessage newLocator = getblocks(hash(0x20), hash(0x10));
+        s.link().fromWallet(second, newFilter);
+        s.link().fromWallet(second, message("mempool"));
+        s.link().fromWallet(second, newLocator);
+        s.link().fromWallet(second, message("getdata"));
+        assertEquals("getdata", poll(s.session().peer).command(), "the refresh waits, the rest goes at once");
+        // the slot: the held set, in order
+        assertEquals(newFilter, poll(s.session().peer));
+        assertEquals("mempool", poll(s.session().peer).command());
+        assertEquals(newLocator, poll(s.session().peer));
+        // a block announced since, then the next slot: the same set again, the locator with that block in front
+        s.session().peer.inbox.add(blockInv(hash(0x30)));
+        assertEquals("inv", wallet2.next("inv").command());
+        assertEquals(newFilter, poll(s.session().peer), "a dummy slot sends the last filter");
+        assertEquals("mempool", poll(s.session().peer).command());
+        assertEquals(getblocks(hash(0x30), hash(0x20), hash(0x10)), poll(s.session().peer));
+        // after its slot the connection's own refreshes pass again
+        s.link().fromWallet(second, filterload(3));
+        assertEquals(filterload(3), poll(s.session().peer), "the next slot is 300 ms away");
+        assertTrue(s.link().summary().contains("refresh slots="), s.link().summary());
+    }
+
+    @Test
+    void aHeldRefreshGoesOutBeforeTheSessionCloses() throws Exception {
+        Started s = start(new UpstreamLink.Timing(Duration.ofSeconds(10), Duration.ofSeconds(30),
+                Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofMinutes(5)));
+        s.session().peer.inbox.add(pongFor(s.firstKeepalive()));
+        s.link().fromWallet(s.attached(), filterload(1));
+        assertEquals("filterload", poll(s.session().peer).command());
+        assertEquals(UpstreamLink.Detached.PARKED, s.link().detach(s.attached(), true));
+        UpstreamLink.Wallet second = new UpstreamLink.Wallet(2, new QueueTransport(), true, () -> { });
+        assertTrue(s.link().splice(second));
+        s.link().fromWallet(second, filterload(2));
+        assertNull(s.session().peer.written.peek(), "held for a slot 5 min away");
+        s.link().end("test", true);
+        assertEquals(filterload(2), poll(s.session().peer));
         assertTrue(s.session().closed.await(WAIT.toMillis(), TimeUnit.MILLISECONDS));
     }
 }

@@ -62,7 +62,9 @@ class AgentConfigParserTest {
         assertEquals(Normalization.none(), args("shaping=balanced").config().normalize());
         assertEquals(Normalization.all(), args("normalize=wallet").config().normalize());
         assertEquals(Set.of(Normalization.PINGS), args("normalize=pings").config().normalize());
-        assertEquals(Normalization.all(), args("normalize=reconnect+pings").config().normalize());
+        assertEquals(Normalization.all(), args("normalize=reconnect+pings+refresh").config().normalize());
+        assertEquals(Set.of(Normalization.PINGS, Normalization.RECONNECT),
+                args("normalize=reconnect+pings").config().normalize());
         assertEquals(Normalization.none(), args("normalize=off").config().normalize());
         assertEquals(Set.of(Normalization.RECONNECT), AgentConfigParser.parse(null,
                 Map.of("bip324.normalize", "reconnect"), Map.of()).config().normalize());
@@ -84,7 +86,7 @@ class AgentConfigParserTest {
     @Test
     void aBadNormalizationIsReportedAndFollowsTheShaping() {
         ParsedConfig parsed = args("normalize=pings+typo");
-        assertOneProblemContaining(parsed, "normalize: bad value 'pings+typo'", "off|wallet|pings+reconnect");
+        assertOneProblemContaining(parsed, "normalize: bad value 'pings+typo'", "off|wallet|pings+reconnect+refresh");
         assertEquals(Normalization.all(), parsed.config().normalize(), "the default wallet shaping's");
         assertEquals(Normalization.none(), args("decoy=off,normalize=typo").config().normalize());
     }
