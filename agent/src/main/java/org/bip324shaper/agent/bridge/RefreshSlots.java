@@ -13,17 +13,24 @@ import org.bip324shaper.core.message.NetworkMessage;
 /**
  * The wallet's refreshes, moved to slots of their own ({@link org.bip324shaper.agent.config.Normalization#REFRESH}).
  * After each redial bitcoinj sends {@code filterload} (about 3.5 KB), {@code mempool} and {@code getblocks} (a
- * locator of about 3.2 KB): on a spliced connection that burst would mark the payment 1.5 s before it. The link
- * holds a spliced connection's refresh messages here and sends them at the next slot; slots come at random gaps,
- * and every slot sends the same set, {@code filterload}, {@code mempool}, {@code getblocks}: the held ones, the rest
- * from the cache of the last ones that went out (a dummy refresh when nothing is held), so a slot says nothing about
- * a payment. A cached locator gets the blocks the peer announced since prepended, so the peer answers it with
- * nothing new.
+ * locator of about 3.2 KB): on a spliced connection that burst would mark the payment 1.5 s after it. The link
+ * holds a spliced connection's {@code filterload} and {@code getblocks} here and sends them at the next slot; slots
+ * come at random gaps, and every slot sends the same set, {@code filterload}, {@code mempool}, {@code getblocks}:
+ * the held ones, the rest from the cache of the last ones that went out (a dummy refresh when nothing is held), so a
+ * slot says nothing about a payment. A cached locator gets the blocks the peer announced since prepended, so the
+ * peer answers it with nothing new.
+ *
+ * <p>The wallet's own {@code mempool} is not held: it is a small message the shaper hides among its ticks, and
+ * bitcoinj counts its payment as broadcast only when the peer's answer to it announces the transaction.
  *
  * <p>Not thread-safe: the link calls it under its lock.
  */
 final class RefreshSlots {
+    /** What a slot sends. */
     static final Set<String> COMMANDS = Set.of("filterload", "mempool", "getblocks");
+    private static final List<String> SLOT_ORDER = List.of("filterload", "mempool", "getblocks");
+    /** What a spliced connection's refresh holds for the slot. */
+    static final Set<String> HELD = Set.of("filterload", "getblocks");
     /** Bitcoin Core reads at most this many locator hashes ({@code MAX_LOCATOR_SZ}). */
     static final int MAX_LOCATOR_HASHES = 101;
     /** Core's {@code MAX_INV_SZ}: an inv announcing more is not looked at. */
@@ -89,8 +96,8 @@ final class RefreshSlots {
     }
 
     /**
-     * The messages of one slot: every held one, in its order, and what the set lacks from the cache (filterload
-     * first, mempool and getblocks after); empty if nothing was ever cached or held.
+     * The messages of one slot: every held one and what the set lacks from the cache, as filterload, mempool,
+     * getblocks; empty if nothing was ever cached or held.
      */
     List<NetworkMessage> slot() {
         boolean heldFilterload = holds("filterload");
@@ -111,6 +118,9 @@ final class RefreshSlots {
         if (!heldGetblocks && lastGetblocks != null) {
             out.add(withAnnounced(lastGetblocks));
         }
+        // filterload first, so the peer answers mempool and getblocks with the new filter (a stable sort: held
+        // messages of one command keep their order)
+        out.sort(java.util.Comparator.comparingInt(m -> SLOT_ORDER.indexOf(m.command())));
         for (NetworkMessage m : out) {
             passed(m);
         }

@@ -49,12 +49,12 @@ import org.bip324shaper.driver.MessageTransport;
  * rest ({@code filterload}, {@code mempool}, {@code getblocks}, ...) goes on. What the peer sends while no wallet is
  * attached is dropped and counted: the wallet asks again on reconnect ({@code mempool}, {@code getblocks}).
  *
- * <p>{@link Normalization#REFRESH}: a spliced connection's {@code filterload}, {@code mempool} and {@code getblocks}
- * wait for the next refresh slot ({@link RefreshSlots}); the first slot comes 5-15 min after the session's first
- * refresh, then one every 5-15 min, each sending the same set (the held messages, or the last ones again). What the
- * wallet sends meanwhile ({@code tx}, {@code getdata}) goes on at once. Held messages go out before the session
- * closes. While its refresh waits the wallet does not learn what it asked for ({@code mempool}'s answer, blocks
- * after its locator); the session's filter is the one loaded before, which holds the same keys (bitcoinj loads a
+ * <p>{@link Normalization#REFRESH}: a spliced connection's {@code filterload} and {@code getblocks} wait for the
+ * next refresh slot ({@link RefreshSlots}); the first slot comes 5-15 min after the session's first
+ * refresh, then one every 5-15 min, each sending the same set, filterload, mempool, getblocks (the held messages,
+ * or the last ones again). What the wallet sends meanwhile ({@code tx}, {@code getdata}, its {@code mempool}: bitcoinj
+ * counts a payment as broadcast when the answer to it announces the payment) goes on at once. Held messages go out before the session
+ * closes. While its refresh waits the wallet does not learn the blocks after its locator; the session's filter is the one loaded before, which holds the same keys (bitcoinj loads a
  * filter with look-ahead keys), and blocks announced meanwhile are still fetched with {@code getdata}.
  *
  * <p>Threads: the peer's messages are read on one task of the bridge's pool for the link's whole life; each wallet
@@ -243,7 +243,7 @@ final class UpstreamLink {
         }
         if (normalize.contains(Normalization.REFRESH) && RefreshSlots.COMMANDS.contains(command)) {
             synchronized (this) {
-                if (from.refreshWaits && !ended) {
+                if (from.refreshWaits && !ended && RefreshSlots.HELD.contains(command)) {
                     refresh.hold(m);
                     from.toPeer.addAndGet(V1FrameEncoder.HEADER_LENGTH + m.payloadLength());
                     return;

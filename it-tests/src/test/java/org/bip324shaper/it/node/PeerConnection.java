@@ -58,8 +58,8 @@ final class PeerConnection {
     private final ReentrantLock sendLock = new ReentrantLock();
 
     private final Map<String, Integer> received = new TreeMap<>();
-    /** Guarded by this: {@link System#nanoTime()} at each {@code ping} the peer sent. */
-    private final List<Long> pingNanos = new ArrayList<>();
+    /** Guarded by this: {@link System#nanoTime()} at each message the peer sent, per command. */
+    private final Map<String, List<Long>> arrivalNanos = new TreeMap<>();
     private volatile String userAgent;
     private volatile boolean versionReceived;
     private volatile boolean handshakeDone;
@@ -91,7 +91,7 @@ final class PeerConnection {
     synchronized PeerRecord record() {
         return new PeerRecord(id, remote, Transport.of(channel.kind()), channel.sessionIdHex(),
                 Optional.ofNullable(userAgent), handshakeDone, received, closed, Optional.ofNullable(endReason),
-                channel.stats().map(TrafficStats::snapshot), pingNanos);
+                channel.stats().map(TrafficStats::snapshot), arrivalNanos);
     }
 
     /** Reads and answers messages until the peer leaves or breaks the protocol. */
@@ -101,9 +101,7 @@ final class PeerConnection {
                 NetworkMessage m = channel.read();
                 synchronized (this) {
                     received.merge(m.command(), 1, Integer::sum);
-                    if (m.command().equals("ping")) {
-                        pingNanos.add(System.nanoTime());
-                    }
+                    arrivalNanos.computeIfAbsent(m.command(), c -> new ArrayList<>()).add(System.nanoTime());
                 }
                 handle(m);
             }

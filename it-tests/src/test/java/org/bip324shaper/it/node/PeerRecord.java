@@ -19,15 +19,27 @@ import org.bip324shaper.core.shaping.TrafficStats;
  * @param closed whether the connection has ended
  * @param endReason why it ended, when it did ("peer closed", "disconnected by the node", an error)
  * @param wire the node's v2 wire counters for this connection (what it wrote and read, by kind); empty for v1
- * @param pingNanos when each of the peer's {@code ping} messages arrived ({@link System#nanoTime()}), in order
+ * @param arrivalNanos per command, when each of the peer's messages arrived ({@link System#nanoTime()}), in order
  */
 public record PeerRecord(int id, InetSocketAddress remote, Transport transport, Optional<String> sessionIdHex,
                          Optional<String> userAgent, boolean handshakeDone, Map<String, Integer> received,
                          boolean closed, Optional<String> endReason, Optional<TrafficStats.Snapshot> wire,
-                         List<Long> pingNanos) {
+                         Map<String, List<Long>> arrivalNanos) {
     public PeerRecord {
         received = Map.copyOf(received);
-        pingNanos = List.copyOf(pingNanos);
+        Map<String, List<Long>> copy = new java.util.TreeMap<>();
+        arrivalNanos.forEach((command, times) -> copy.put(command, List.copyOf(times)));
+        arrivalNanos = java.util.Collections.unmodifiableMap(copy);
+    }
+
+    /** When each of the peer's {@code command} messages arrived, in order. */
+    public List<Long> arrivalNanos(String command) {
+        return arrivalNanos.getOrDefault(command, List.of());
+    }
+
+    /** When each of the peer's pings arrived. */
+    public List<Long> pingNanos() {
+        return arrivalNanos("ping");
     }
 
     public int received(String command) {
