@@ -34,7 +34,7 @@ class WalletNormalizationIT {
     private static final long REFRESH_AFTER_PAYMENT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private static String agentOptions(int port) {
-        return agentOptions(port, "wallet");
+        return agentOptions(port, "pings+reconnect+refresh");
     }
 
     private static String agentOptions(int port, String normalize) {

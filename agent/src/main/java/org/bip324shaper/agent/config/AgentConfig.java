@@ -109,14 +109,14 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String>
     }
 
     /**
-     * What an agent started without options uses: the {@code wallet} shaping preset with every normalization
-     * ({@link Normalization#all()}), made for the bitcoinj wallets the agent is for. {@code padding} and
+     * What an agent started without options uses: the {@code wallet} shaping preset with its normalization
+     * ({@link Normalization#wallet()}), made for the bitcoinj wallets the agent is for. {@code padding} and
      * {@code decoy} keep their own defaults (random) for a configuration that names one of them and no shaping.
      */
     public static AgentConfig defaults() {
         return new AgentConfig(PaddingMode.RANDOM, DecoyMode.RANDOM, Optional.of(AgentConfigParser.WALLET_PRESET),
                 DEFAULT_PORTS, false, false, LogLevel.INFO, Optional.empty(), Optional.empty(), LogSink.STDERR, true,
-                DEFAULT_PROXY_LISTEN, Optional.empty(), Duration.ZERO, Normalization.all());
+                DEFAULT_PROXY_LISTEN, Optional.empty(), Duration.ZERO, Normalization.wallet());
     }
 
     /**
@@ -128,7 +128,7 @@ public record AgentConfig(PaddingMode padding, DecoyMode decoy, Optional<String>
     public AgentConfig withShaping(String spec) {
         return new AgentConfig(padding, decoy, Optional.of(spec), ports, loopback, requireV2, logLevel, traceDir, aead,
                 logSink, jmx, proxyListen, upstreamSocks, v1Memory,
-                spec.equals(AgentConfigParser.WALLET_PRESET) ? Normalization.all() : Normalization.none());
+                spec.equals(AgentConfigParser.WALLET_PRESET) ? Normalization.wallet() : Normalization.none());
     }
 
     /** The cipher core should use: the configured one, else core's preferred one. */

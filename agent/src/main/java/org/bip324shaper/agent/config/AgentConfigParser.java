@@ -185,7 +185,7 @@ public final class AgentConfigParser {
             shaping = Optional.empty(); // padding and decoy decide: the default shaping is for no options at all
         }
         if (normalize == null) {
-            normalize = shaping.isPresent() && shaping.get().equals(WALLET_PRESET) ? Normalization.all()
+            normalize = shaping.isPresent() && shaping.get().equals(WALLET_PRESET) ? Normalization.wallet()
                     : Normalization.none();
         }
         return new ParsedConfig(new AgentConfig(padding, decoy, shaping, ports, loopback, requireV2, logLevel,

@@ -42,13 +42,14 @@ public enum AgentOption {
     JMX("jmx", "true|false", "true",
             "register the platform MBean org.bip324shaper:type=Agent (connections, transports, byte counts) for"
                     + " jconsole and other JMX clients"),
-    NORMALIZE("normalize", "off|wallet|pings+reconnect+refresh", "wallet with shaping=wallet (the default), else off",
+    NORMALIZE("normalize", "off|wallet|all|pings+reconnect+refresh", "wallet with shaping=wallet (the default), else off",
             "make the wallet's own traffic look like a quiet node's on the wire: answer its 2 s pings locally after the"
                     + " peer's real round trip and keep the upstream alive with Core-like 2 min pings (pings); keep the"
                     + " upstream for 10 s when the wallet drops it after a broadcast and splice its reconnect onto it, so"
                     + " a payment makes no connection event (reconnect); send the reconnect's filterload, mempool and"
                     + " getblocks at the next of the 5-15 min refresh slots, each of which sends such a set"
-                    + " (refresh); wallet = all three"),
+                    + " (refresh; opt-in: bitcoinj then misses confirmations until the slot); wallet = pings+reconnect,"
+                    + " all = the three"),
     TRACE("trace", "DIR", "off",
             "write one trace file per v2 connection into DIR for the shape evaluation: times, directions and sizes"
                     + " of writes, message types and lengths; never contents or keys"),

@@ -57,10 +57,11 @@ class AgentConfigParserTest {
 
     @Test
     void normalizationFollowsTheDefaultWalletShapingAndEachPartCanBeTurnedOn() {
-        assertEquals(Normalization.all(), AgentConfig.defaults().normalize());
+        assertEquals(Normalization.wallet(), AgentConfig.defaults().normalize());
         assertEquals(Normalization.none(), args("padding=random").config().normalize(), "no wallet shaping");
         assertEquals(Normalization.none(), args("shaping=balanced").config().normalize());
-        assertEquals(Normalization.all(), args("normalize=wallet").config().normalize());
+        assertEquals(Normalization.wallet(), args("normalize=wallet").config().normalize());
+        assertEquals(Normalization.all(), args("normalize=all").config().normalize());
         assertEquals(Set.of(Normalization.PINGS), args("normalize=pings").config().normalize());
         assertEquals(Normalization.all(), args("normalize=reconnect+pings+refresh").config().normalize());
         assertEquals(Set.of(Normalization.PINGS, Normalization.RECONNECT),
@@ -77,7 +78,7 @@ class AgentConfigParserTest {
         ParsedConfig wallet = args("shaping=wallet");
         org.junit.jupiter.api.Assumptions.assumeTrue(wallet.problems().isEmpty(),
                 "core has no 'wallet' shaping preset yet: " + wallet.problems());
-        assertEquals(Normalization.all(), wallet.config().normalize());
+        assertEquals(Normalization.wallet(), wallet.config().normalize());
         assertEquals(Set.of(Normalization.PINGS), args("shaping=wallet,normalize=pings").config().normalize());
         assertEquals(Normalization.none(), args("shaping=wallet,normalize=off").config().normalize());
         assertEquals(Normalization.none(), args("shaping=balanced").config().normalize());
@@ -86,8 +87,8 @@ class AgentConfigParserTest {
     @Test
     void aBadNormalizationIsReportedAndFollowsTheShaping() {
         ParsedConfig parsed = args("normalize=pings+typo");
-        assertOneProblemContaining(parsed, "normalize: bad value 'pings+typo'", "off|wallet|pings+reconnect+refresh");
-        assertEquals(Normalization.all(), parsed.config().normalize(), "the default wallet shaping's");
+        assertOneProblemContaining(parsed, "normalize: bad value 'pings+typo'", "off|wallet|all|pings+reconnect+refresh");
+        assertEquals(Normalization.wallet(), parsed.config().normalize(), "the default wallet shaping's");
         assertEquals(Normalization.none(), args("decoy=off,normalize=typo").config().normalize());
     }
 
