@@ -20,9 +20,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.bip324shaper.core.Bip324Exception;
-import org.bip324shaper.core.HandshakeStateException;
 import org.bip324shaper.core.Hex;
 import org.bip324shaper.core.engine.Delivery;
+import org.bip324shaper.core.engine.EngineClosedException;
+import org.bip324shaper.core.engine.EngineFailedException;
 import org.bip324shaper.core.engine.OutboundWrite;
 import org.bip324shaper.core.engine.ReceiveStatus;
 import org.bip324shaper.core.engine.ShapedEngine;
@@ -412,17 +413,23 @@ public final class AsyncShapedProtocol implements AutoCloseable {
         }
     }
 
-    /** Feeds what was read to the engine (for the pong) and drops the messages; caller holds `inbound`. */
+    /**
+     * Feeds what was read to the engine (for the pong) and drops the messages; caller holds `inbound`. A failed
+     * engine (a bad packet at the end) gets nothing more: the rest is discarded while lingering goes on.
+     */
     private void feedWhileLingering() {
         try {
-            while (readBuffer.hasRemaining() && !engine.isCloseAcknowledged()) {
+            while (readBuffer.hasRemaining() && !engine.isCloseAcknowledged()
+                    && engine.state() != ShapedEngine.State.FAILED) {
                 engine.receive(readBuffer);
                 while (engine.pollContents() != null) {
                     // closing: nobody takes messages any more
                 }
             }
-        } catch (Bip324Exception | RuntimeException e) {
-            readBuffer.limit(readBuffer.position()); // a bad packet at the end: stop feeding, keep lingering
+        } catch (Bip324Exception e) {
+            // the engine is FAILED now: stop feeding, keep lingering
+        } catch (EngineClosedException e) {
+            // the linger timer's shutdown() closed the engine meanwhile: the connection is over
         }
         readBuffer.clear();
     }
@@ -530,12 +537,15 @@ public final class AsyncShapedProtocol implements AutoCloseable {
             if (backlog > MAX_WRITE_BACKLOG) {
                 return CompletableFuture.failedFuture(new WriteBacklogException(backlog, MAX_WRITE_BACKLOG));
             }
+            if (engine.state() == ShapedEngine.State.FAILED) { // the reader met bad data and is about to shut down
+                return CompletableFuture.failedFuture(engine.failure().orElseThrow());
+            }
             long sequence;
             try {
+                // not closed: the engine closes only after shutdown() has set `terminal` and taken this lock
                 sequence = engine.sendContents(contents);
-            } catch (HandshakeStateException e) { // the engine failed or closed while we were getting here
-                failure = terminal.get();
-                return CompletableFuture.failedFuture(failure != null ? failure : e);
+            } catch (EngineFailedException e) { // the reader failed it since the look above
+                return CompletableFuture.failedFuture(e.failure());
             }
             pendingWrites.add(new PendingWrite(sequence, future));
             scheduleTick(0);

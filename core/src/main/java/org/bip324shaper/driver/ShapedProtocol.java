@@ -19,6 +19,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.engine.Delivery;
+import org.bip324shaper.core.engine.EngineClosedException;
+import org.bip324shaper.core.engine.EngineFailedException;
 import org.bip324shaper.core.engine.OutboundWrite;
 import org.bip324shaper.core.engine.ShapedEngine;
 import org.bip324shaper.core.handshake.Role;
@@ -66,8 +68,6 @@ public final class ShapedProtocol implements Closeable {
     /** The deadline the decoy thread sleeps towards, or {@code Long.MIN_VALUE} while it is awake. */
     private volatile long decoysSleepUntil = Long.MIN_VALUE;
     private volatile IOException writeFailure;
-    /** The first protocol error the peer caused; the engine is unusable after it. */
-    private volatile Bip324Exception protocolFailure;
 
     private ShapedProtocol(ConnectionOptions options, InputStream in, OutputStream out, Closeable transport,
                            Socket socket) throws IOException {
@@ -194,22 +194,11 @@ public final class ShapedProtocol implements Closeable {
                 receiveMore();
             }
             return next;
-        } catch (Bip324Exception e) {
-            protocolFailure = e;
-            throw e;
-        } catch (IllegalStateException e) {
-            throw closedOr(e);
+        } catch (EngineClosedException e) {
+            throw new EOFException("connection closed"); // an abort() closed the engine while this read waited
         } finally {
             readLock.unlock();
         }
-    }
-
-    /** A close() racing a read shows up as the engine refusing work: report it as the close it is. */
-    private RuntimeException closedOr(IllegalStateException e) throws EOFException {
-        if (state.get() != OPEN) {
-            throw new EOFException("connection closed");
-        }
-        return e;
     }
 
     private void receiveMore() throws IOException {
@@ -261,6 +250,10 @@ public final class ShapedProtocol implements Closeable {
             ensureOpen();
             engine.sendContents(contents);
             flushWrites();
+        } catch (EngineClosedException e) {
+            throw new EOFException("connection closed"); // an abort() does not wait for the write lock
+        } catch (EngineFailedException e) {
+            throw failedEarlier(e.failure()); // the reader met the peer's bad data after our ensureOpen()
         } finally {
             writeLock.unlock();
         }
@@ -325,9 +318,12 @@ public final class ShapedProtocol implements Closeable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             // A failed write ends the connection; readers and writers see it as their own failure.
             abortQuietly();
+        } catch (RuntimeException e) {
+            abortQuietly();
+            throw e; // a bug: the thread's uncaught-exception handler reports it, not a quiet end
         }
     }
 
@@ -364,11 +360,18 @@ public final class ShapedProtocol implements Closeable {
      * (which would wait forever for bytes the engine can no longer take) or writing with a failed engine.
      */
     private void ensureNotFailed() throws Bip324Exception {
-        Bip324Exception failure = protocolFailure;
-        if (failure != null) {
-            throw new Bip324Exception("the connection failed earlier (" + failure.getClass().getSimpleName()
+        if (engine.state() == ShapedEngine.State.FAILED) {
+            throw failedEarlier(engine.failure().orElseThrow());
+        }
+    }
+
+    /** The engine's first error again, for a later call: the peer's bad data as such, a bug as the bug it is. */
+    private static Bip324Exception failedEarlier(Exception failure) {
+        if (failure instanceof Bip324Exception) {
+            return new Bip324Exception("the connection failed earlier (" + failure.getClass().getSimpleName()
                     + "); close it", failure);
         }
+        throw new IllegalStateException("the engine failed earlier on a bug", failure);
     }
 
     /** Closing or closed: no more writes are accepted. */
@@ -440,7 +443,7 @@ public final class ShapedProtocol implements Closeable {
      * when it runs out, which ends a write the peer does not take (and the lock wait behind it).
      */
     private void drain() {
-        if (writeFailure != null || protocolFailure != null) {
+        if (writeFailure != null || engine.state() == ShapedEngine.State.FAILED) {
             return;
         }
         long deadline = System.nanoTime() + lingerNanos;
@@ -450,7 +453,7 @@ public final class ShapedProtocol implements Closeable {
         try {
             engine.closeOutbound();
             flushWrites();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             // the linger ran out or the peer went away: what is left is counted as undelivered
             return;
         } finally {
@@ -503,7 +506,7 @@ public final class ShapedProtocol implements Closeable {
      * engine and dropping whatever else arrives: the application is closing. A reader in a read does the feeding.
      */
     private void awaitCloseAcknowledged(long deadline) throws IOException, InterruptedException {
-        while (!engine.isCloseAcknowledged() && !peerEnded) {
+        while (!engine.isCloseAcknowledged() && !peerEnded && engine.state() != ShapedEngine.State.FAILED) {
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             if (left <= 0) {
                 return;

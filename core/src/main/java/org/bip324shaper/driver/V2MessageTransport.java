@@ -1,11 +1,9 @@
 package org.bip324shaper.driver;
 
 import java.io.Closeable;
-import java.io.EOFException;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.Optional;
-import org.bip324shaper.core.HandshakeStateException;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.engine.Delivery;
 import org.bip324shaper.core.message.NetworkMessage;
@@ -46,14 +44,7 @@ final class V2MessageTransport implements MessageTransport {
 
     @Override
     public NetworkMessage read() throws IOException {
-        try {
-            return protocol.read();
-        } catch (HandshakeStateException e) {
-            if (protocol.isClosed()) {
-                throw new EOFException("connection closed"); // closed between the read and the decryption
-            }
-            throw e;
-        }
+        return protocol.read(); // a close racing the read is already an EOFException there
     }
 
     @Override

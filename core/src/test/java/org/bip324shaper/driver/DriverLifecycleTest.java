@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,8 +30,11 @@ import org.bip324shaper.core.Network;
 import org.bip324shaper.core.V1PeerException;
 import org.bip324shaper.core.handshake.Role;
 import org.bip324shaper.core.message.NetworkMessage;
+import org.bip324shaper.core.shaping.DecoyStrategy;
+import org.bip324shaper.core.shaping.Flush;
 import org.bip324shaper.core.shaping.PaddingStrategy;
 import org.bip324shaper.core.shaping.RandomDecoys;
+import org.bip324shaper.core.shaping.ShapingSession;
 import org.bip324shaper.core.shaping.TrafficConfig;
 import org.bip324shaper.driver.Loopback.Kind;
 import org.bip324shaper.driver.Loopback.Pair;
@@ -185,7 +189,52 @@ class DriverLifecycleTest {
                 packet[50] ^= 1;
                 c.peer.writeRaw(packet, 0, packet.length);
                 assertThrows(AuthenticationException.class, c.driver::receive);
-                assertThrows(IOException.class, c.driver::receive, "the connection stays failed");
+                assertNotEof(assertThrows(IOException.class, c.driver::receive), "the connection stays failed");
+                assertNotEof(assertThrows(IOException.class, () -> {
+                    c.driver.send(PING);
+                    c.driver.flush();
+                }), "a write after the failure");
+            }
+        });
+    }
+
+    /** A failure seen again later: the peer's error, or the error it caused, never a clean end. */
+    private static void assertNotEof(IOException e, String what) {
+        assertFalse(e instanceof EOFException, what + " is reported as a clean end: " + e);
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        assertInstanceOf(AuthenticationException.class, root, what + " names the peer's error");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aBugInTheEngineSurfacesAsTheBugOnEveryLaterCall(Kind kind) {
+        IllegalStateException bug = new IllegalStateException("a strategy's invariant broke");
+        DecoyStrategy broken = (random, now) -> new ShapingSession() {
+            @Override
+            public void onGenuine(int contentsLength, long nowNanos, Flush.Builder out) {
+            }
+
+            @Override
+            public void onInbound(int wireBytes, long nowNanos) {
+                throw bug;
+            }
+        };
+        assertTimeoutPreemptively(LIMIT, () -> {
+            try (WithPeer c = connectToPeer(kind, TrafficConfig.builder().decoys(broken).build())) {
+                byte[] packet = c.peer.encrypt(PING);
+                c.peer.writeRaw(packet, 0, packet.length);
+                assertSame(bug, assertThrows(IllegalStateException.class, c.driver::receive));
+                // before, the blocking driver's next read waited on the socket for bytes its engine could not take
+                IllegalStateException again = assertThrows(IllegalStateException.class, c.driver::receive);
+                assertTrue(again == bug || again.getCause() == bug, "the next read names the bug: " + again);
+                IllegalStateException write = assertThrows(IllegalStateException.class, () -> {
+                    c.driver.send(PING);
+                    c.driver.flush();
+                });
+                assertTrue(write == bug || write.getCause() == bug, "a write names the bug: " + write);
             }
         });
     }
@@ -293,7 +342,11 @@ class DriverLifecycleTest {
 
     /** Our driver as initiator, connected to an {@link EnginePeer} responder that has finished the handshake. */
     private static WithPeer connectToPeer(Kind kind) throws Exception {
-        ConnectionOptions options = Loopback.options(Role.INITIATOR, TrafficConfig.DEFAULT);
+        return connectToPeer(kind, TrafficConfig.DEFAULT);
+    }
+
+    private static WithPeer connectToPeer(Kind kind, TrafficConfig config) throws Exception {
+        ConnectionOptions options = Loopback.options(Role.INITIATOR, config);
         try (ServerSocket server = new ServerSocket(0, 1, Loopback.LOCALHOST)) {
             Future<EnginePeer> peer = loopback.pool.submit(() -> new EnginePeer(server.accept(), Role.RESPONDER)
                     .handshake());

@@ -188,9 +188,13 @@ final class BridgedConnection implements Runnable {
             // what the wallet sent before it still goes out
             walletBroke = true;
             events.failed(new ConnectionFailure(id, peer, ConnectionFailure.Stage.CLIENT_DATA, describe(e)));
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             // bitcoinj's close right after a broadcast is often a reset: it is an end like any other
             log.debug(prefix() + "wallet->peer ended: " + describe(e));
+        } catch (RuntimeException e) {
+            // not an end: closed and failed sessions arrive as IOExceptions, so this is a bug, reported as one
+            walletBroke = true;
+            events.failed(new ConnectionFailure(id, peer, ConnectionFailure.Stage.RELAY, describe(e)));
         }
         if (link.detach(me, !walletBroke) == UpstreamLink.Detached.PARKED) {
             // the session lives on: its wire counters and what it still delivers belong to the next wallet

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.random.RandomGenerator;
 import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.HandshakeStateException;
@@ -49,8 +50,38 @@ import org.bip324shaper.core.trace.TraceRecorder;
  * {@link #closeOutbound()} releases everything held at once, and until the peer's {@code verack} (the version
  * handshake, which the peer times out) nothing is held at all. Each write says which messages it completes
  * ({@link OutboundWrite#delivered()}), so a driver can tell exactly what an abortive close lost.
+ *
+ * <p>The engine's life is a {@link State} a driver asks for ({@link #state()}, {@link #failure()}) instead of
+ * reading it from exceptions. An operation that needs a live engine throws {@link EngineClosedException} once it is
+ * {@link State#CLOSED} (the end of the stream, for a driver) and {@link EngineFailedException}, carrying the first
+ * error, once it is {@link State#FAILED}; any other exception is a bug and must surface as one.
  */
 public final class ShapedEngine {
+    /**
+     * Where an engine is in its life: {@code HANDSHAKING -> OPEN -> OUTBOUND_CLOSED -> CLOSED}, with
+     * {@code OUTBOUND_CLOSED} also reachable from {@code HANDSHAKING}, and {@code FAILED} from any state before
+     * {@code CLOSED}. {@code CLOSED} and {@code FAILED} are final.
+     */
+    public enum State {
+        /** The BIP-324 handshake runs; messages sent now wait for the session. */
+        HANDSHAKING,
+        /** The session exists: messages flow both ways. */
+        OPEN,
+        /**
+         * {@link #closeOutbound()} was called (possibly during the handshake): no more messages are accepted and
+         * what was accepted leaves at once; the peer's bytes are still taken.
+         */
+        OUTBOUND_CLOSED,
+        /** {@link #close()} ended the engine and zeroed its keys: live operations throw {@link EngineClosedException}. */
+        CLOSED,
+        /**
+         * {@link #receive} threw ({@link #failure()} says what): live operations throw {@link EngineFailedException}.
+         * Closing a failed engine zeroes its keys and leaves it {@code FAILED}, so the cause is never mistaken for a
+         * clean end.
+         */
+        FAILED
+    }
+
     /** Wire overhead of the handshake that is neither garbage nor decoy: key, terminator and version packet. */
     private static final int HANDSHAKE_FIXED_BYTES = 64 + 16 + PacketEncoder.wireLength(0);
 
@@ -91,8 +122,12 @@ public final class ShapedEngine {
 
     /** Clock time of the last read the driver reported; guarded by inLock. */
     private long lastReadNanos;
-    private volatile boolean failed;
-    private volatile boolean closed;
+    /** Changed under outLock or inLock (whichever the transition needs), read anywhere. */
+    private final AtomicReference<State> state = new AtomicReference<>(State.HANDSHAKING);
+    /** The first error {@link #receive} threw; written before the state becomes FAILED. */
+    private volatile Exception failure;
+    /** {@link #close()} was called: the keys are zeroed (the state is CLOSED, or FAILED if it failed first). */
+    private volatile boolean destroyed;
 
     private ShapedEngine(Builder b) {
         this.role = b.role;
@@ -138,6 +173,16 @@ public final class ShapedEngine {
         return shaper.config();
     }
 
+    /** Where the engine is in its life; see {@link State}. */
+    public State state() {
+        return state.get();
+    }
+
+    /** The error that made the engine {@link State#FAILED}; empty in every other state. */
+    public Optional<Exception> failure() {
+        return state.get() == State.FAILED ? Optional.of(failure) : Optional.empty();
+    }
+
     /** Whether the handshake completed: messages now flow both ways. */
     public boolean isEstablished() {
         return session != null;
@@ -162,6 +207,9 @@ public final class ShapedEngine {
      * Decoys are verified, counted and dropped.
      *
      * @return what the call did: bytes consumed, messages ready, whether there is something to write
+     * @throws Bip324Exception        the peer broke the protocol; the engine is {@link State#FAILED} from now on
+     * @throws EngineClosedException  the engine is {@link State#CLOSED}
+     * @throws EngineFailedException  an earlier call failed
      */
     public ReceiveStatus receive(ByteBuffer src) throws Bip324Exception {
         synchronized (inLock) {
@@ -198,7 +246,7 @@ public final class ShapedEngine {
                 }
                 return status(src.position() - start);
             } catch (Bip324Exception | RuntimeException e) {
-                failed = true;
+                fail(e);
                 throw e;
             }
         }
@@ -251,6 +299,7 @@ public final class ShapedEngine {
             stats.recordWrite(TrafficStats.Kind.GARBAGE, summary.sentGarbageBytes());
             recordDecoys(true, summary.sentDecoyPackets(), summary.sentDecoyWireBytes());
             session = s;
+            state.compareAndSet(State.HANDSHAKING, State.OPEN); // else closeOutbound() came first
             while (!unsentBeforeSession.isEmpty()) {
                 submit(unsentBeforeSession.poll());
             }
@@ -302,7 +351,9 @@ public final class ShapedEngine {
      * Queues a message; its bytes (with whatever padding the shaper adds) come out of {@link #pollOutbound()}.
      *
      * @return its sequence number in the outbound ledger: 1 for the first message, then 2, 3, ...
-     * @throws HandshakeStateException after {@link #closeOutbound()}, {@link #close()} or a failure
+     * @throws HandshakeStateException after {@link #closeOutbound()}: sending then is the caller's mistake
+     * @throws EngineClosedException   after {@link #close()}
+     * @throws EngineFailedException   after a failure, with the failure as its cause
      */
     public long send(NetworkMessage message) {
         return sendContents(V2MessageCodec.contents(message));
@@ -353,7 +404,7 @@ public final class ShapedEngine {
     /** Lets the shaper act on the clock; call when the clock passes {@link #nextDeadlineNanos()}. */
     public void tick() {
         synchronized (outLock) {
-            if (session == null || failed || closed || outboundClosed) {
+            if (state.get() != State.OPEN) {
                 return;
             }
             emit(shaper.onTick());
@@ -363,8 +414,7 @@ public final class ShapedEngine {
     /** When {@link #tick()} is next due, by the engine's clock; {@link Long#MAX_VALUE} before the session exists. */
     public long nextDeadlineNanos() {
         synchronized (outLock) {
-            return session == null || failed || closed || outboundClosed ? Long.MAX_VALUE
-                    : shaper.nextDeadlineNanos();
+            return state.get() != State.OPEN ? Long.MAX_VALUE : shaper.nextDeadlineNanos();
         }
     }
 
@@ -397,7 +447,7 @@ public final class ShapedEngine {
      * message the shaper holds at once (padded as the strategy pads), so that they come out of
      * {@link #pollOutbound()} now. Messages queued before the session exists are released the moment it does.
      * Once the driver has written everything, {@link #isOutboundDone()} is true and the connection may close.
-     * Idempotent.
+     * Idempotent, and a no-op on a {@link State#CLOSED} or {@link State#FAILED} engine (nothing can leave any more).
      */
     public void closeOutbound() {
         synchronized (outLock) {
@@ -405,7 +455,8 @@ public final class ShapedEngine {
                 return;
             }
             outboundClosed = true;
-            if (session != null && !failed && !closed) {
+            State was = state.getAndUpdate(s -> s == State.HANDSHAKING || s == State.OPEN ? State.OUTBOUND_CLOSED : s);
+            if (was == State.OPEN) {
                 emit(shaper.releaseHeld());
                 if (peerVerackSeen) {
                     sendClosingPing();
@@ -570,11 +621,15 @@ public final class ShapedEngine {
 
     // --- lifecycle -------------------------------------------------------------------------------------------------
 
-    /** Ends the engine and zeroes its keys; later calls throw. Idempotent. */
+    /**
+     * Ends the engine and zeroes its keys: {@link State#CLOSED}, or still {@link State#FAILED} if it had failed. Later
+     * live operations throw {@link EngineClosedException} (or {@link EngineFailedException}). Idempotent.
+     */
     public void close() {
-        closed = true;
         synchronized (inLock) {
             synchronized (outLock) {
+                state.updateAndGet(s -> s == State.FAILED ? s : State.CLOSED);
+                destroyed = true;
                 if (handshake != null) {
                     handshake.destroy();
                     handshake = null;
@@ -592,17 +647,24 @@ public final class ShapedEngine {
         }
     }
 
+    /** Whether {@link #close()} was called: the keys are zeroed (the state is CLOSED, or FAILED if it failed first). */
     public boolean isClosed() {
-        return closed;
+        return destroyed;
     }
 
     private void requireUsable() {
-        if (closed) {
-            throw new HandshakeStateException("engine is closed");
+        switch (state.get()) {
+            case CLOSED -> throw new EngineClosedException();
+            case FAILED -> throw new EngineFailedException(failure);
+            default -> {
+            }
         }
-        if (failed) {
-            throw new HandshakeStateException("engine failed earlier; close the connection");
-        }
+    }
+
+    /** Caller holds inLock: only {@link #receive} fails an engine, and a closed one never gets that far. */
+    private void fail(Exception e) {
+        failure = e; // before the state: whoever sees FAILED sees the cause
+        state.set(State.FAILED);
     }
 
     private void recordMessage(long now, Direction direction, byte[] contents, int offset, int length) {
@@ -631,7 +693,7 @@ public final class ShapedEngine {
 
     @Override
     public String toString() {
-        return "ShapedEngine[" + role + ", " + network.id() + (isEstablished() ? ", established" : "") + "]";
+        return "ShapedEngine[" + role + ", " + network.id() + ", " + state.get() + "]";
     }
 
     /** Configures an engine. Defaults: no shaping, the system clock, SecureRandom, no trace. */

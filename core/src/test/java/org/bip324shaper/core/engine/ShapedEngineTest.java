@@ -14,7 +14,6 @@ import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bip324shaper.core.Bip324Exception;
-import org.bip324shaper.core.HandshakeStateException;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.handshake.Role;
 import org.bip324shaper.core.message.NetworkMessage;
@@ -213,8 +212,8 @@ class ShapedEngineTest {
         byte[] w = a.pollWrite();
         w[w.length - 1] ^= 1;
         assertThrows(org.bip324shaper.core.AuthenticationException.class, () -> b.receive(ByteBuffer.wrap(w)));
-        assertThrows(HandshakeStateException.class, () -> b.receive(ByteBuffer.wrap(new byte[1])));
-        assertThrows(HandshakeStateException.class, () -> b.send(new NetworkMessage("ping", new byte[8])));
+        assertThrows(EngineFailedException.class, () -> b.receive(ByteBuffer.wrap(new byte[1])));
+        assertThrows(EngineFailedException.class, () -> b.send(new NetworkMessage("ping", new byte[8])));
         b.close();
         assertTrue(b.isClosed());
         assertNull(b.pollWrite());
@@ -251,7 +250,7 @@ class ShapedEngineTest {
         ShapedEngine a = engine(role, TrafficConfig.DEFAULT, 1, TraceRecorder.NONE);
         a.close();
         a.close();
-        assertThrows(HandshakeStateException.class, () -> a.send(new NetworkMessage("ping", new byte[8])));
+        assertThrows(EngineClosedException.class, () -> a.send(new NetworkMessage("ping", new byte[8])));
     }
 
     @Test
