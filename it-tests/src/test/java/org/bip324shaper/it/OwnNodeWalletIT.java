@@ -129,6 +129,7 @@ class OwnNodeWalletIT {
             PeerRecord peer = wallets.get(i);
             perPeer.add(expected == Transport.V2
                     ? relayed.stream().filter(c -> c.sessionId().equals(peer.sessionIdHex())).toList()
+                    : wallets.size() == 1 ? relayed // v1 has no session id: a spliced redial shares the one
                     : i < relayed.size() ? List.of(relayed.get(i)) : List.of());
         }
         assertEquals(relayed.size(), perPeer.stream().mapToInt(List::size).sum(),
