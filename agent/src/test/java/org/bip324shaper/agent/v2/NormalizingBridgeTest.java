@@ -27,8 +27,9 @@ import org.bip324shaper.core.message.NetworkMessage;
 import org.bip324shaper.core.message.V2Decoded;
 import org.bip324shaper.core.message.V2MessageCodec;
 import org.bip324shaper.driver.MessageTransport;
-import org.junit.jupiter.api.AfterEach;
+import org.bip324shaper.agent.testing.Resources;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The bridge's normalization ({@code normalize=pings+reconnect}) against the project's own v2 node, seen from the
@@ -38,18 +39,11 @@ class NormalizingBridgeTest {
     private static final Network NET = Network.REGTEST;
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final Resources resources = new Resources();
 
     private <T extends AutoCloseable> T track(T resource) {
-        resources.add(resource);
-        return resource;
+        return resources.track(resource);
     }
 
     /** Pings and reconnect; the refresh slots' 5-15 min are UpstreamLinkTest's, on short clocks. */

@@ -16,7 +16,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
@@ -33,8 +32,9 @@ import org.bip324shaper.agent.testing.V1OnlyNode;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.message.NetworkMessage;
 import org.bip324shaper.core.shaping.TrafficConfig;
-import org.junit.jupiter.api.AfterEach;
+import org.bip324shaper.agent.testing.Resources;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The bridge with the BIP-324 upstream against in-process peers: the project's own v2 responder, a v1-only node,
@@ -57,20 +57,13 @@ class V2BridgeTest {
     static final TrafficConfig CORE_LIKE_GARBAGE =
             org.bip324shaper.core.shaping.ShapingStrategies.parse("handshake:garbage=100..4095");
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    @RegisterExtension
+    final Resources resources = new Resources();
     /** On (it is opt-in), so that the tests can check what is and is not remembered. */
     private V1OnlyPeers v1OnlyPeers = new V1OnlyPeers(Duration.ofMinutes(10));
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
-    }
-
     private <T extends AutoCloseable> T track(T resource) {
-        resources.add(resource);
-        return resource;
+        return resources.track(resource);
     }
 
     private BridgeHarness bridge(String agentArgs) {
