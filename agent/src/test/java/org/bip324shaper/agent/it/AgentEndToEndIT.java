@@ -148,8 +148,10 @@ class AgentEndToEndIT {
     @MethodSource("javas")
     void aPlainV1WalletTalksBip324ThroughTheAgentToAV2Node(Path java) throws Exception {
         try (TestV2Node node = new TestV2Node(Network.REGTEST)) {
-            ChildResult child = runChild(java, List.of(), "loopback=true,ports=" + node.port(),
-                    V2WalletMain.class, String.valueOf(node.port()));
+            // the reference shaping (random padding and decoys), so that its decoys show; without normalization,
+            // so that the wallet's close ends the v2 connection (the default wallet shaping parks it for 10 s)
+            ChildResult child = runChild(java, List.of(), "padding=random,decoy=random,loopback=true,ports="
+                    + node.port(), V2WalletMain.class, String.valueOf(node.port()));
 
             assertEquals(0, child.exitCode, child.describe());
             String peer = "127.0.0.1:" + node.port();
@@ -238,8 +240,8 @@ class AgentEndToEndIT {
         assertTrue(log.contains("log: bad value 'loud'"), log);
         assertTrue(log.contains("unknown agent argument 'bogus'"), log);
         assertTrue(log.contains("join ports with '+'"), log);
-        assertTrue(log.contains("agent active: padding=random,decoy=random,ports=8333+18333+18444+38333+48333,"
-                + "loopback=false,require-v2=false,log=info"), log);
+        assertTrue(log.contains("agent active: padding=random,decoy=random,shaping=wallet,"
+                + "ports=8333+18333+18444+38333+48333,loopback=false,require-v2=false,log=info"), log);
         for (String name : REDIRECTED_CASES) {
             CaseResult result = child.cases.get(name);
             assertEquals("ok", result.echo, child.describe());
