@@ -23,18 +23,14 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The agent's {@code normalize=wallet} with an unmodified bitcoinj wallet: its payment (after which bitcoinj drops
- * the peer and redials) makes no new connection and no refresh burst after it, and its 2 s pings do not reach the
- * wire. Judged on the node's own records (what it accepted, what it received and when), never on the agent's log.
+ * the peer and redials) makes no new connection, and its 2 s pings do not reach the wire. Judged on the node's own records (what it accepted, what it received and when), never on the agent's log.
  */
 class WalletNormalizationIT {
     /** The agent's keepalive period is 115-125 s; Core's is 120 s. */
     private static final long MIN_PING_GAP_NANOS = TimeUnit.SECONDS.toNanos(115);
 
-    /** Without refresh slots bitcoinj's redial sends its refresh about 1.5 s after the payment. */
-    private static final long REFRESH_AFTER_PAYMENT_NANOS = TimeUnit.SECONDS.toNanos(5);
-
     private static String agentOptions(int port) {
-        return agentOptions(port, "pings+reconnect+refresh");
+        return agentOptions(port, "wallet");
     }
 
     private static String agentOptions(int port, String normalize) {
@@ -47,20 +43,6 @@ class WalletNormalizationIT {
         return backend.node().peers().stream()
                 .filter(p -> Integer.toString(p.id()).equals(run.peersAtEnd().get(0).id())).findFirst()
                 .orElseThrow();
-    }
-
-    /** The wallet's large refresh messages the node received within 5 s after the payment. */
-    private static List<String> refreshRightAfterThePayment(PeerRecord peer) {
-        long tx = peer.arrivalNanos("tx").get(0);
-        List<String> soon = new java.util.ArrayList<>();
-        for (String command : List.of("filterload", "getblocks")) { // its mempool goes at once, hidden in a tick
-            for (long t : peer.arrivalNanos(command)) {
-                if (t > tx && t - tx < REFRESH_AFTER_PAYMENT_NANOS) {
-                    soon.add(command + " " + TimeUnit.NANOSECONDS.toMillis(t - tx) + " ms after the tx");
-                }
-            }
-        }
-        return soon;
     }
 
     @Test
@@ -81,9 +63,11 @@ class WalletNormalizationIT {
             assertTrue(peer.userAgent().orElse("").contains("bitcoinj"), why);
             assertEquals(1, peer.received("version"), "one version handshake\n" + why);
             assertEquals(1, peer.received("tx"), "the payment arrived once\n" + why);
-            // bitcoinj's redial refresh waits for a refresh slot (5-15 min): nothing of it right after the payment
-            assertTrue(peer.received("filterload") >= 1, "the wallet syncs with a bloom filter\n" + why);
-            assertEquals(List.of(), refreshRightAfterThePayment(peer), why);
+            // the opt-in refresh slots would move this refresh away from the payment; with them bitcoinj 0.17.1 does
+            // not take its confirming block, so wallet leaves them off (UpstreamLinkTest covers them)
+            assertTrue(peer.received("filterload") >= 2,
+                    "bitcoinj reconnected after the payment and loaded its filter again, on the same connection\n"
+                            + why);
             assertEquals(Optional.of("disconnected by the node"), peer.endReason(),
                     "nothing the node would refuse after verack\n" + why);
 
@@ -96,25 +80,6 @@ class WalletNormalizationIT {
             assertTrue(pings.size() <= 1 + elapsed / MIN_PING_GAP_NANOS, pings.size() + " pings in "
                     + TimeUnit.NANOSECONDS.toSeconds(elapsed) + " s (bitcoinj alone pings every 2 s)\n" + why);
             assertTrue(peer.received("pong") == 0, "the node never pinged; nothing to answer\n" + why);
-        }
-    }
-
-    /**
-     * The control: without refresh slots the spliced redial's refresh reaches the node right after the payment,
-     * on the same connection (so the check above can fail).
-     */
-    @Test
-    @Timeout(300)
-    void withoutRefreshSlotsTheRedialsRefreshFollowsThePayment() throws Exception {
-        try (NodeBackend backend = NodeBackend.start(RegtestNode.Options.defaults())) {
-            WalletRun run = new WalletScenario(backend, WalletJvm.javas().get(0), WalletMain.Client.NIO,
-                    agentOptions(backend.p2pPort(), "pings+reconnect")).run();
-            String why = run.transcript() + "\nnode peers: " + backend.node().peers();
-            assertEquals(0, run.exitCode(), why);
-            PeerRecord peer = onlyConnection(run, backend, why);
-            assertTrue(peer.received("filterload") >= 2, "the redial loaded its filter again\n" + why);
-            assertTrue(refreshRightAfterThePayment(peer).stream().anyMatch(r -> r.startsWith("filterload")),
-                    refreshRightAfterThePayment(peer) + "\n" + why);
         }
     }
 
