@@ -4,7 +4,7 @@ import java.security.SecureRandom;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.crypto.EllSwiftPrivateKey;
 import org.bip324shaper.core.crypto.EllSwiftPublicKey;
-import org.bip324shaper.core.crypto.SessionKeys;
+import org.bip324shaper.core.internal.crypto.SessionKeys;
 
 /**
  * The handshake crypto of the first connection in a fresh JVM, before the JIT has compiled anything: ellswift_create

@@ -2,10 +2,9 @@ package org.bip324shaper.bench;
 
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
-
-import org.bip324shaper.core.crypto.ElligatorSwift;
 import org.bip324shaper.core.crypto.EllSwiftPrivateKey;
 import org.bip324shaper.core.crypto.EllSwiftPublicKey;
+import org.bip324shaper.core.internal.crypto.ElligatorSwift;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;

@@ -5,7 +5,7 @@ import java.util.concurrent.TimeUnit;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.crypto.EllSwiftPrivateKey;
 import org.bip324shaper.core.crypto.EllSwiftPublicKey;
-import org.bip324shaper.core.crypto.SessionKeys;
+import org.bip324shaper.core.internal.crypto.SessionKeys;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;

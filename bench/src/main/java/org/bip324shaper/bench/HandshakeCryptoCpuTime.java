@@ -6,7 +6,7 @@ import java.util.Arrays;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.crypto.EllSwiftPrivateKey;
 import org.bip324shaper.core.crypto.EllSwiftPublicKey;
-import org.bip324shaper.core.crypto.SessionKeys;
+import org.bip324shaper.core.internal.crypto.SessionKeys;
 
 /**
  * {@link HandshakeCryptoBenchmark} and {@link EllSwiftBenchmark}'s create and ecdh, warm, timed by the JVM's CPU time

@@ -7,9 +7,9 @@ import java.util.Random;
 import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.crypto.AeadBackend;
-import org.bip324shaper.core.crypto.SessionKeys;
-import org.bip324shaper.core.packet.PacketDecoder;
-import org.bip324shaper.core.packet.PacketEncoder;
+import org.bip324shaper.core.internal.crypto.SessionKeys;
+import org.bip324shaper.core.internal.packet.PacketDecoder;
+import org.bip324shaper.core.internal.packet.PacketEncoder;
 
 /**
  * {@link PacketCipherBenchmark}'s encrypt and decrypt, timed by the JVM's CPU time instead of the wall clock, in MB/s

@@ -7,8 +7,8 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import org.bip324shaper.core.Network;
+import org.bip324shaper.core.Role;
 import org.bip324shaper.core.engine.ShapedEngine;
-import org.bip324shaper.core.handshake.Role;
 import org.bip324shaper.core.message.NetworkMessage;
 
 /**

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.bip324shaper.core.Network;
-import org.bip324shaper.core.handshake.Role;
+import org.bip324shaper.core.Role;
 import org.bip324shaper.core.shaping.TrafficConfig;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.bip324shaper.core.handshake.Role;
+import org.bip324shaper.core.Role;
 import org.bip324shaper.core.message.NetworkMessage;
 import org.bip324shaper.core.message.V2MessageCodec;
 import org.bip324shaper.core.shaping.PaddingStrategy;

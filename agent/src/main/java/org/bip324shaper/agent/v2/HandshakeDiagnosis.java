@@ -11,7 +11,7 @@ import org.bip324shaper.core.AuthenticationException;
 import org.bip324shaper.core.GarbageTerminatorNotFoundException;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.OversizeException;
-import org.bip324shaper.core.handshake.Handshake;
+import org.bip324shaper.core.internal.handshake.Handshake;
 
 /**
  * Turns a failed v2 handshake into a {@link V2HandshakeException} that names the step, what arrived (byte counts

@@ -9,11 +9,11 @@ import java.util.Objects;
 import java.util.function.Supplier;
 import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.Network;
+import org.bip324shaper.core.Role;
 import org.bip324shaper.core.crypto.AeadBackend;
 import org.bip324shaper.core.crypto.EllSwiftPrivateKey;
-import org.bip324shaper.core.trace.TraceRecorder;
-import org.bip324shaper.core.handshake.Role;
 import org.bip324shaper.core.shaping.TrafficConfig;
+import org.bip324shaper.core.trace.TraceRecorder;
 import org.bip324shaper.driver.ConnectionOptions;
 import org.bip324shaper.driver.ShapedProtocol;
 

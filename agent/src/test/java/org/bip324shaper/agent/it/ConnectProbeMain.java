@@ -1,6 +1,5 @@
 package org.bip324shaper.agent.it;
 
-import java.util.List;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +14,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The "wallet" of the end-to-end test, run in a child JVM with the agent. Connects to the parent's echo servers
@@ -35,7 +35,7 @@ public final class ConnectProbeMain {
     static final List<String> VISIBILITY_PROBES = List.of(
             "org.bip324shaper.agent.Bip324Agent",
             "org.bip324shaper.agent.intercept.RedirectingConnectHook",
-            "org.bip324shaper.core.handshake.Handshake",
+            "org.bip324shaper.core.internal.handshake.Handshake",
             "org.bip324shaper.shaded.net.bytebuddy.jar.asm.ClassReader",
             "org.bip324shaper.shaded.org.bouncycastle.math.ec.ECPoint",
             "org.bip324shaper.agent.bootstrap.ConnectDispatcher");

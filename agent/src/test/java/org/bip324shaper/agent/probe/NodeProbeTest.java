@@ -15,7 +15,7 @@ import org.bip324shaper.agent.testing.TestV2Node;
 import org.bip324shaper.agent.v2.HandshakeStep;
 import org.bip324shaper.agent.v2.V2HandshakeException;
 import org.bip324shaper.core.Network;
-import org.bip324shaper.core.handshake.Role;
+import org.bip324shaper.core.Role;
 import org.bip324shaper.driver.ShapedProtocol;
 import org.junit.jupiter.api.Test;
 

@@ -8,8 +8,8 @@ import java.net.Socket;
 import java.security.SecureRandom;
 import java.time.Duration;
 import org.bip324shaper.core.Network;
-import org.bip324shaper.core.handshake.Role;
-import org.bip324shaper.core.packet.PacketDecoder;
+import org.bip324shaper.core.Role;
+import org.bip324shaper.core.internal.packet.PacketDecoder;
 import org.bip324shaper.driver.ShapedProtocol;
 
 /**

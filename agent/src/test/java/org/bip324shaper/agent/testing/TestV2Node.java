@@ -1,8 +1,8 @@
 package org.bip324shaper.agent.testing;
 
 import java.io.Closeable;
-import java.io.FilterOutputStream;
 import java.io.EOFException;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -15,7 +15,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.bip324shaper.agent.probe.VersionMessage;
 import org.bip324shaper.core.Network;
-import org.bip324shaper.core.handshake.Role;
+import org.bip324shaper.core.Role;
 import org.bip324shaper.core.message.NetworkMessage;
 import org.bip324shaper.core.message.V2Decoded;
 import org.bip324shaper.core.message.V2MessageCodec;

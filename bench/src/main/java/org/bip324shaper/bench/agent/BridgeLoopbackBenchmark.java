@@ -24,7 +24,7 @@ import org.bip324shaper.agent.v2.V2UpstreamConnector;
 import org.bip324shaper.bench.agent.LoopbackNodes.V1Node;
 import org.bip324shaper.bench.agent.LoopbackNodes.V2Node;
 import org.bip324shaper.core.Network;
-import org.bip324shaper.core.handshake.Role;
+import org.bip324shaper.core.Role;
 import org.bip324shaper.core.message.NetworkMessage;
 import org.bip324shaper.core.message.V1FrameDecoder;
 import org.bip324shaper.core.message.V1FrameEncoder;

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bip324shaper.core.Network;
-import org.bip324shaper.core.handshake.Role;
+import org.bip324shaper.core.Role;
 import org.bip324shaper.core.shaping.TrafficConfig;
 import org.bip324shaper.driver.AsyncShapedProtocol;
 import org.bip324shaper.driver.ConnectionOptions;

@@ -1,6 +1,7 @@
 package org.bip324shaper.core.crypto;
 
 import java.util.Locale;
+import org.bip324shaper.core.internal.crypto.Aeads;
 
 /**
  * Which ChaCha20-Poly1305 implementation encrypts packets. Both give identical bytes (both pass every BIP-324 vector);
@@ -59,23 +60,9 @@ public enum AeadBackend {
         return jdkAvailable ? JDK : BOUNCY_CASTLE;
     }
 
-    /** A new, keyless instance of this backend. */
-    ChaCha20Poly1305Aead newAead() {
-        return this == JDK ? new JdkChaCha20Poly1305() : new BouncyCastleChaCha20Poly1305();
-    }
-
     /** Probed once, on first use. */
     private static final class Availability {
-        static final boolean JDK_CIPHER = jdkCipherAvailable();
+        static final boolean JDK_CIPHER = Aeads.jdkCipherAvailable();
         static final AeadBackend PREFERRED = choose(JDK_CIPHER);
-
-        private static boolean jdkCipherAvailable() {
-            try {
-                javax.crypto.Cipher.getInstance(JdkChaCha20Poly1305.ALGORITHM, JdkChaCha20Poly1305.PROVIDER);
-                return true;
-            } catch (java.security.GeneralSecurityException e) {
-                return false;
-            }
-        }
     }
 }

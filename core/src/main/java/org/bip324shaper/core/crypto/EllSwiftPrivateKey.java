@@ -5,11 +5,9 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Objects;
-
 import javax.security.auth.Destroyable;
-
 import org.bip324shaper.core.Hex;
-import org.bip324shaper.core.crypto.Secp256k1Field.Element;
+import org.bip324shaper.core.internal.crypto.Secp256k1;
 
 /**
  * An ephemeral secp256k1 secret key with its ElligatorSwift-encoded public key: one side of a BIP-324 key exchange
@@ -19,7 +17,7 @@ import org.bip324shaper.core.crypto.Secp256k1Field.Element;
  * length of the ECDH's GLV split (BouncyCastle's {@code EndoUtil} takes no other form, and a {@code BigInteger} cannot
  * be wiped). Not safe for use concurrently with {@link #destroy()}.
  *
- * <p>The scalar multiplications ({@link GeneratorMultiplier}, {@link XOnlyEcdh}) run on fixed-width limbs, with no
+ * <p>The scalar multiplications ({@link Secp256k1}) run on fixed-width limbs, with no
  * precomputation at run time, so that the first handshake of a fresh JVM is cheap; they are not constant-time. BIP-324 keys are ephemeral: each secret is multiplied
  * once by G and once by the peer's point, which leaves a timing observer a single trace per secret. Do not reuse this
  * class for long-lived keys.
@@ -32,7 +30,7 @@ public final class EllSwiftPrivateKey implements Destroyable {
     private static final byte[] ORDER = Hex.decode("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
 
     /** SHA256(tag) for the tagged hash with tag "bip324_ellswift_xonly_ecdh". */
-    private static final byte[] SHARED_SECRET_TAG_HASH = Hkdf.sha256().digest(
+    private static final byte[] SHARED_SECRET_TAG_HASH = Secp256k1.sha256().digest(
             "bip324_ellswift_xonly_ecdh".getBytes(StandardCharsets.US_ASCII));
 
     private final byte[] secret;
@@ -74,7 +72,7 @@ public final class EllSwiftPrivateKey implements Destroyable {
     public static EllSwiftPrivateKey fromSecretAndEncoding(byte[] secret32, EllSwiftPublicKey encoding) {
         Objects.requireNonNull(encoding, "encoding");
         byte[] secret = checkedCopy(secret32);
-        if (!publicX(secret).equals(encoding.xElement())) {
+        if (!Arrays.equals(publicX(secret), encoding.xBytes())) {
             Arrays.fill(secret, (byte) 0);
             throw new IllegalArgumentException("the encoding is not of this secret's public key");
         }
@@ -94,7 +92,7 @@ public final class EllSwiftPrivateKey implements Destroyable {
     public byte[] xOnlyEcdh(EllSwiftPublicKey theirs) {
         Objects.requireNonNull(theirs, "theirs");
         checkNotDestroyed();
-        return XOnlyEcdh.multiply(theirs.xElement(), secret).toBytes();
+        return Secp256k1.xOnlyEcdh(theirs.xBytes(), secret);
     }
 
     /**
@@ -103,13 +101,13 @@ public final class EllSwiftPrivateKey implements Destroyable {
      */
     public byte[] bip324SharedSecret(EllSwiftPublicKey theirs, boolean weAreInitiator) {
         byte[] xShared = xOnlyEcdh(theirs);
-        int n = ElligatorSwift.ENCODING_LENGTH;
-        byte[] message = new byte[2 * n + ElligatorSwift.FIELD_LENGTH];
+        int n = Secp256k1.ENCODING_LENGTH;
+        byte[] message = new byte[2 * n + Secp256k1.FIELD_LENGTH];
         (weAreInitiator ? publicKey : theirs).writeTo(message, 0);
         (weAreInitiator ? theirs : publicKey).writeTo(message, n);
         System.arraycopy(xShared, 0, message, 2 * n, xShared.length);
         Arrays.fill(xShared, (byte) 0);
-        MessageDigest digest = Hkdf.sha256();
+        MessageDigest digest = Secp256k1.sha256();
         digest.update(SHARED_SECRET_TAG_HASH);
         digest.update(SHARED_SECRET_TAG_HASH);
         digest.update(message);
@@ -136,17 +134,17 @@ public final class EllSwiftPrivateKey implements Destroyable {
     }
 
     private static EllSwiftPrivateKey withRandomEncoding(byte[] secret, SecureRandom random) {
-        byte[] encoding = ElligatorSwift.encode(publicX(secret), random);
+        byte[] encoding = Secp256k1.ellSwiftEncode(publicX(secret), random);
         return new EllSwiftPrivateKey(secret, EllSwiftPublicKey.fromBytes(encoding));
     }
 
     /** X coordinate of secret * G. */
-    private static Element publicX(byte[] secret) {
-        return GeneratorMultiplier.publicX(secret);
+    private static byte[] publicX(byte[] secret) {
+        return Secp256k1.publicX(secret);
     }
 
     private static byte[] checkedCopy(byte[] secret32) {
-        ElligatorSwift.requireLength(secret32, SECRET_LENGTH, "secret key");
+        Secp256k1.requireLength(secret32, SECRET_LENGTH, "secret key");
         if (!isValidSecret(secret32)) {
             throw new IllegalArgumentException("secret key must be in 1..n-1 (n = secp256k1 group order)");
         }

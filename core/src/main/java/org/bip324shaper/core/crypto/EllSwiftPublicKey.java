@@ -1,9 +1,8 @@
 package org.bip324shaper.core.crypto;
 
 import java.util.Arrays;
-
 import org.bip324shaper.core.Hex;
-import org.bip324shaper.core.crypto.Secp256k1Field.Element;
+import org.bip324shaper.core.internal.crypto.Secp256k1;
 
 /**
  * A secp256k1 public key in its 64-byte ElligatorSwift encoding, exactly as sent on the wire. Immutable.
@@ -15,7 +14,7 @@ import org.bip324shaper.core.crypto.Secp256k1Field.Element;
 public final class EllSwiftPublicKey {
     private final byte[] encoding;
     /** The decoded X coordinate, computed on first use; a benign race may decode it twice. */
-    private volatile Element x;
+    private volatile byte[] x;
 
     private EllSwiftPublicKey(byte[] encoding) {
         this.encoding = encoding;
@@ -23,7 +22,7 @@ public final class EllSwiftPublicKey {
 
     /** The key encoded by these 64 bytes (copied). */
     public static EllSwiftPublicKey fromBytes(byte[] encoded64) {
-        ElligatorSwift.requireLength(encoded64, ElligatorSwift.ENCODING_LENGTH, "ElligatorSwift public key");
+        Secp256k1.requireLength(encoded64, Secp256k1.ENCODING_LENGTH, "ElligatorSwift public key");
         return new EllSwiftPublicKey(encoded64.clone());
     }
 
@@ -34,13 +33,13 @@ public final class EllSwiftPublicKey {
 
     /** The X coordinate this encoding decodes to, 32 bytes big-endian (a fresh copy). */
     public byte[] xCoordinate() {
-        return xElement().toBytes();
+        return xBytes().clone();
     }
 
-    Element xElement() {
-        Element decoded = x;
+    byte[] xBytes() {
+        byte[] decoded = x;
         if (decoded == null) {
-            decoded = ElligatorSwift.decodeX(encoding);
+            decoded = Secp256k1.ellSwiftDecodeX(encoding);
             x = decoded;
         }
         return decoded;

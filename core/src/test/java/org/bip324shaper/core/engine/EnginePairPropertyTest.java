@@ -19,7 +19,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.Network;
-import org.bip324shaper.core.handshake.Role;
+import org.bip324shaper.core.Role;
 import org.bip324shaper.core.message.NetworkMessage;
 import org.bip324shaper.core.shaping.ShapingPreset;
 import org.bip324shaper.core.shaping.ShapingStrategies;

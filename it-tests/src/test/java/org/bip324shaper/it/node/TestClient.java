@@ -7,7 +7,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import org.bip324shaper.core.Network;
-import org.bip324shaper.core.handshake.Role;
+import org.bip324shaper.core.Role;
 import org.bip324shaper.core.message.NetworkMessage;
 import org.bip324shaper.driver.MessageTransport;
 import org.bip324shaper.driver.ShapedProtocol;

@@ -9,8 +9,8 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.time.Duration;
 import org.bip324shaper.core.Network;
+import org.bip324shaper.core.Role;
 import org.bip324shaper.core.V1PeerException;
-import org.bip324shaper.core.handshake.Role;
 import org.bip324shaper.driver.MessageTransport;
 import org.bip324shaper.driver.ShapedProtocol;
 

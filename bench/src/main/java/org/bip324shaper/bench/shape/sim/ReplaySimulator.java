@@ -10,16 +10,15 @@ import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
-
 import org.bip324shaper.bench.shape.attack.Alignment;
 import org.bip324shaper.bench.shape.attack.LabeledWrite;
 import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.Network;
+import org.bip324shaper.core.Role;
 import org.bip324shaper.core.engine.ShapedEngine;
-import org.bip324shaper.core.handshake.Role;
+import org.bip324shaper.core.internal.packet.PacketDecoder;
 import org.bip324shaper.core.message.MessageTypes;
 import org.bip324shaper.core.message.V2MessageCodec;
-import org.bip324shaper.core.packet.PacketDecoder;
 import org.bip324shaper.core.shaping.DecoyStrategy;
 import org.bip324shaper.core.shaping.HandshakeCover;
 import org.bip324shaper.core.shaping.PaddingStrategy;

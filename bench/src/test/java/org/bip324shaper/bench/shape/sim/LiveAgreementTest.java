@@ -12,13 +12,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
 import org.bip324shaper.bench.shape.attack.Alignment;
 import org.bip324shaper.bench.shape.attack.LabeledWrite;
 import org.bip324shaper.bench.shape.attack.WriteLabeler;
 import org.bip324shaper.bench.shape.trace.SyntheticWorkload;
 import org.bip324shaper.core.Network;
-import org.bip324shaper.core.handshake.Role;
+import org.bip324shaper.core.Role;
 import org.bip324shaper.core.shaping.ShapingStrategies;
 import org.bip324shaper.core.shaping.TrafficConfig;
 import org.bip324shaper.core.shaping.TrafficStats;
