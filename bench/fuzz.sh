@@ -12,10 +12,10 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 pattern=${2:-.}
 TARGETS=(
-  "core org.bip324shaper.core.packet.PacketDecoderFuzzTest#arbitraryStream"
-  "core org.bip324shaper.core.packet.PacketDecoderFuzzTest#encodedStream"
-  "core org.bip324shaper.core.handshake.HandshakeFuzzTest#genuinePeerAnyChunking"
-  "core org.bip324shaper.core.handshake.HandshakeFuzzTest#arbitraryBytes"
+  "core org.bip324shaper.core.internal.packet.PacketDecoderFuzzTest#arbitraryStream"
+  "core org.bip324shaper.core.internal.packet.PacketDecoderFuzzTest#encodedStream"
+  "core org.bip324shaper.core.internal.handshake.HandshakeFuzzTest#genuinePeerAnyChunking"
+  "core org.bip324shaper.core.internal.handshake.HandshakeFuzzTest#arbitraryBytes"
   "core org.bip324shaper.core.message.V1FrameDecoderFuzzTest#arbitraryStream"
   "core org.bip324shaper.core.message.V2MessageCodecFuzzTest#decodeContents"
   "core org.bip324shaper.core.trace.TraceFilesFuzzTest#read"
