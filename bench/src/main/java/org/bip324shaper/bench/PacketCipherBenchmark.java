@@ -73,11 +73,11 @@ public class PacketCipherBenchmark {
         new Random(size).nextBytes(data);
         contents = ByteBuffer.wrap(data);
         wire = ByteBuffer.allocate(PacketEncoder.wireLength(size));
-        encoder = new PacketEncoder(keys, backend);
+        encoder = PacketEncoder.sending(keys, backend);
 
         int wireLength = PacketEncoder.wireLength(size);
         int packets = Math.max(8, Math.min(65_536, (16 << 20) / wireLength));
-        PacketEncoder ringEncoder = new PacketEncoder(keys, backend);
+        PacketEncoder ringEncoder = PacketEncoder.sending(keys, backend);
         ring = new ByteBuffer[packets];
         for (int i = 0; i < packets; i++) {
             ring[i] = ByteBuffer.wrap(ringEncoder.encode(data, false, null));
@@ -86,7 +86,7 @@ public class PacketCipherBenchmark {
     }
 
     private void restartDecoder() {
-        decoder = new PacketDecoder(keys.sendLengthKey(), keys.sendPacketKey(), PacketEncoder.MAX_CONTENTS, backend);
+        decoder = PacketDecoder.withKeys(keys.sendLengthKey(), keys.sendPacketKey(), PacketEncoder.MAX_CONTENTS, backend);
         next = 0;
     }
 

@@ -40,7 +40,7 @@ public final class PacketCipherCpuTime {
             new Random(size).nextBytes(data);
             ByteBuffer contents = ByteBuffer.wrap(data);
             ByteBuffer wire = ByteBuffer.allocate(PacketEncoder.wireLength(size));
-            PacketEncoder encoder = new PacketEncoder(keys, backend);
+            PacketEncoder encoder = PacketEncoder.sending(keys, backend);
             Runnable encrypt = () -> {
                 contents.rewind();
                 wire.clear();
@@ -49,7 +49,7 @@ public final class PacketCipherCpuTime {
             report(size, "encrypt", encrypt);
 
             int packets = Math.max(8, Math.min(65_536, (16 << 20) / PacketEncoder.wireLength(size)));
-            PacketEncoder ringEncoder = new PacketEncoder(keys, backend);
+            PacketEncoder ringEncoder = PacketEncoder.sending(keys, backend);
             ByteBuffer[] ring = new ByteBuffer[packets];
             for (int i = 0; i < packets; i++) {
                 ring[i] = ByteBuffer.wrap(ringEncoder.encode(data, false, null));
@@ -76,7 +76,7 @@ public final class PacketCipherCpuTime {
     }
 
     private static PacketDecoder newDecoder(SessionKeys keys, AeadBackend backend) {
-        return new PacketDecoder(keys.sendLengthKey(), keys.sendPacketKey(), PacketEncoder.MAX_CONTENTS, backend);
+        return PacketDecoder.withKeys(keys.sendLengthKey(), keys.sendPacketKey(), PacketEncoder.MAX_CONTENTS, backend);
     }
 
     private static void report(int size, String op, Runnable task) {

@@ -16,15 +16,6 @@ public final class Hex {
         return new String(out);
     }
 
-    /** The bytes in reverse order, as hex: how Bitcoin Core prints hashes and the session id in getpeerinfo. */
-    public static String encodeReversed(byte[] bytes) {
-        byte[] r = new byte[bytes.length];
-        for (int i = 0; i < bytes.length; i++) {
-            r[i] = bytes[bytes.length - 1 - i];
-        }
-        return encode(r);
-    }
-
     public static byte[] decode(String hex) {
         if ((hex.length() & 1) != 0) {
             throw new IllegalArgumentException("hex string has odd length " + hex.length());

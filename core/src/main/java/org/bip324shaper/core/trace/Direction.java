@@ -15,12 +15,4 @@ public enum Direction {
     public String code() {
         return this == OUTBOUND ? "out" : "in";
     }
-
-    public static Direction fromCode(String code) {
-        switch (code) {
-            case "out": return OUTBOUND;
-            case "in": return INBOUND;
-            default: throw new IllegalArgumentException("direction must be 'out' or 'in', got '" + code + "'");
-        }
-    }
 }

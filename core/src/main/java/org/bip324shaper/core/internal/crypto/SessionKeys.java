@@ -82,19 +82,20 @@ public final class SessionKeys implements Destroyable {
         return initiator;
     }
 
-    public byte[] initiatorLengthKey() {
+    /** The four directional keys by role, for the official vectors' {@code mid_*} columns. */
+    byte[] initiatorLengthKey() {
         return copy(initiatorL);
     }
 
-    public byte[] initiatorPacketKey() {
+    byte[] initiatorPacketKey() {
         return copy(initiatorP);
     }
 
-    public byte[] responderLengthKey() {
+    byte[] responderLengthKey() {
         return copy(responderL);
     }
 
-    public byte[] responderPacketKey() {
+    byte[] responderPacketKey() {
         return copy(responderP);
     }
 

@@ -256,8 +256,8 @@ public final class Handshake {
         }
         privateKey.destroy();
         // these constructors zero the key copies they take from keys once the ciphers hold them
-        encoder = new PacketEncoder(keys, aead);
-        decoder = new PacketDecoder(keys, maxContentsLength, aead);
+        encoder = PacketEncoder.sending(keys, aead);
+        decoder = PacketDecoder.receiving(keys, maxContentsLength, aead);
         recvTerminator = keys.recvGarbageTerminator();
         sendTerminatorDecoysAndVersion(keys.sendGarbageTerminator());
         state = HandshakeState.AWAITING_GARBAGE_TERMINATOR;

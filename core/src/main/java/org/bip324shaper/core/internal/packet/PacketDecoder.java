@@ -46,33 +46,28 @@ public final class PacketDecoder implements Destroyable {
     private boolean failed;
     private boolean destroyed;
 
-    /** Uses our receive keys, {@link #DEFAULT_MAX_CONTENTS} and {@link AeadBackend#preferred()}. */
-    public PacketDecoder(SessionKeys keys) {
-        this(keys, DEFAULT_MAX_CONTENTS, AeadBackend.preferred());
+    private PacketDecoder(byte[] lengthKey, byte[] packetKey, int maxContentsLength, AeadBackend backend) {
+        this.maxContents = checkMax(maxContentsLength);
+        this.lengthCipher = new FsChaCha20(lengthKey);
+        this.packetCipher = new FsChaCha20Poly1305(packetKey, backend);
     }
 
-    public PacketDecoder(SessionKeys keys, int maxContentsLength, AeadBackend backend) {
-        this.maxContents = checkMax(maxContentsLength);
+    /** A decoder with our receive keys, refusing contents over {@code maxContentsLength}; its key copies are wiped. */
+    public static PacketDecoder receiving(SessionKeys keys, int maxContentsLength, AeadBackend backend) {
         byte[] lengthKey = keys.recvLengthKey();
         byte[] packetKey = keys.recvPacketKey();
         try {
-            this.lengthCipher = new FsChaCha20(lengthKey);
-            this.packetCipher = new FsChaCha20Poly1305(packetKey, backend);
+            return new PacketDecoder(lengthKey, packetKey, maxContentsLength, backend);
         } finally {
             Arrays.fill(lengthKey, (byte) 0);
             Arrays.fill(packetKey, (byte) 0);
         }
     }
 
-    /** Uses {@link AeadBackend#preferred()}. The keys are copied; wipe yours when done. */
-    public PacketDecoder(byte[] recvLengthKey, byte[] recvPacketKey, int maxContentsLength) {
-        this(recvLengthKey, recvPacketKey, maxContentsLength, AeadBackend.preferred());
-    }
-
-    public PacketDecoder(byte[] recvLengthKey, byte[] recvPacketKey, int maxContentsLength, AeadBackend backend) {
-        this.maxContents = checkMax(maxContentsLength);
-        this.lengthCipher = new FsChaCha20(recvLengthKey);
-        this.packetCipher = new FsChaCha20Poly1305(recvPacketKey, backend);
+    /** A decoder with these raw keys (copied; wipe yours when done), for tests and benchmarks. */
+    public static PacketDecoder withKeys(byte[] recvLengthKey, byte[] recvPacketKey, int maxContentsLength,
+                                         AeadBackend backend) {
+        return new PacketDecoder(recvLengthKey, recvPacketKey, maxContentsLength, backend);
     }
 
     /** {@link #decode(ByteBuffer, byte[])} without associated data. */

@@ -34,31 +34,26 @@ public final class PacketEncoder implements Destroyable {
     private boolean failed;
     private boolean destroyed;
 
-    /** Uses our send keys and {@link AeadBackend#preferred()}. */
-    public PacketEncoder(SessionKeys keys) {
-        this(keys, AeadBackend.preferred());
+    private PacketEncoder(byte[] lengthKey, byte[] packetKey, AeadBackend backend) {
+        this.lengthCipher = new FsChaCha20(lengthKey);
+        this.packetCipher = new FsChaCha20Poly1305(packetKey, backend);
     }
 
-    public PacketEncoder(SessionKeys keys, AeadBackend backend) {
+    /** An encoder with our send keys; the copies it takes of them are wiped here. */
+    public static PacketEncoder sending(SessionKeys keys, AeadBackend backend) {
         byte[] lengthKey = keys.sendLengthKey();
         byte[] packetKey = keys.sendPacketKey();
         try {
-            this.lengthCipher = new FsChaCha20(lengthKey);
-            this.packetCipher = new FsChaCha20Poly1305(packetKey, backend);
+            return new PacketEncoder(lengthKey, packetKey, backend);
         } finally {
             Arrays.fill(lengthKey, (byte) 0);
             Arrays.fill(packetKey, (byte) 0);
         }
     }
 
-    /** Uses {@link AeadBackend#preferred()}. The keys are copied; wipe yours when done. */
-    public PacketEncoder(byte[] sendLengthKey, byte[] sendPacketKey) {
-        this(sendLengthKey, sendPacketKey, AeadBackend.preferred());
-    }
-
-    public PacketEncoder(byte[] sendLengthKey, byte[] sendPacketKey, AeadBackend backend) {
-        this.lengthCipher = new FsChaCha20(sendLengthKey);
-        this.packetCipher = new FsChaCha20Poly1305(sendPacketKey, backend);
+    /** An encoder with these raw keys (copied; wipe yours when done), for tests and benchmarks. */
+    public static PacketEncoder withKeys(byte[] sendLengthKey, byte[] sendPacketKey, AeadBackend backend) {
+        return new PacketEncoder(sendLengthKey, sendPacketKey, backend);
     }
 
     /** Bytes on the wire for a packet with {@code contentsLength} bytes of contents. */

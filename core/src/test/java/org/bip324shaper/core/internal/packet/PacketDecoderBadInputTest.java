@@ -30,12 +30,12 @@ class PacketDecoderBadInputTest {
     private static final byte[] CONTENTS = {10, 20, 30, 40, 50};
 
     private static PacketDecoder peerDecoder(int cap, AeadBackend backend) {
-        return new PacketDecoder(KEYS.sendLengthKey(), KEYS.sendPacketKey(), cap, backend);
+        return PacketDecoder.withKeys(KEYS.sendLengthKey(), KEYS.sendPacketKey(), cap, backend);
     }
 
     /** The wire bytes of our second packet (the first one is consumed too, so the flips hit a running cipher). */
     private static byte[][] twoPackets(AeadBackend backend) {
-        PacketEncoder encoder = new PacketEncoder(KEYS, backend);
+        PacketEncoder encoder = PacketEncoder.sending(KEYS, backend);
         return new byte[][] {encoder.encode(new byte[] {1}, false, null), encoder.encode(CONTENTS, false, new byte[] {7})};
     }
 
@@ -127,7 +127,7 @@ class PacketDecoderBadInputTest {
     void theBodyBufferGrowsWithWhatArrivesNotWithWhatIsAnnounced() throws Exception {
         byte[] contents = new byte[4_000_000];
         new Random(3).nextBytes(contents);
-        byte[] wire = new PacketEncoder(KEYS).encode(contents, false, null);
+        byte[] wire = PacketEncoder.sending(KEYS, AeadBackend.preferred()).encode(contents, false, null);
         PacketDecoder decoder = peerDecoder(PacketDecoder.DEFAULT_MAX_CONTENTS, AeadBackend.preferred());
 
         assertNull(decoder.decode(ByteBuffer.wrap(wire, 0, 13)));
@@ -142,7 +142,7 @@ class PacketDecoderBadInputTest {
 
         // A small packet announced right after still starts from the retained buffer, without a new allocation.
         PacketDecoder fresh = peerDecoder(PacketDecoder.DEFAULT_MAX_CONTENTS, AeadBackend.preferred());
-        byte[] small = new PacketEncoder(KEYS).encode(new byte[10], false, null);
+        byte[] small = PacketEncoder.sending(KEYS, AeadBackend.preferred()).encode(new byte[10], false, null);
         assertNull(fresh.decode(ByteBuffer.wrap(small, 0, 5)));
         assertEquals(27, fresh.bodyBufferCapacity());
     }
@@ -151,7 +151,7 @@ class PacketDecoderBadInputTest {
     @EnumSource(AeadBackend.class)
     void theFirstPacketNeedsItsAad(AeadBackend backend) throws Exception {
         byte[] garbage = {1, 2, 3};
-        byte[] wire = new PacketEncoder(KEYS, backend).encode(new byte[0], false, garbage);
+        byte[] wire = PacketEncoder.sending(KEYS, backend).encode(new byte[0], false, garbage);
         assertThrows(AuthenticationException.class, () -> peerDecoder(10, backend).decode(ByteBuffer.wrap(wire)));
         assertThrows(AuthenticationException.class,
                 () -> peerDecoder(10, backend).decode(ByteBuffer.wrap(wire), new byte[] {1, 2}));

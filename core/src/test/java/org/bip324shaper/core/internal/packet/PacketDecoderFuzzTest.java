@@ -19,6 +19,7 @@ import org.bip324shaper.core.AuthenticationException;
 import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.HandshakeStateException;
 import org.bip324shaper.core.OversizeException;
+import org.bip324shaper.core.crypto.AeadBackend;
 import org.bip324shaper.core.testing.Chunks;
 import org.bip324shaper.core.testing.FuzzSeedWriter;
 
@@ -49,7 +50,7 @@ class PacketDecoderFuzzTest {
         int planLength = Math.min(data[1] & 7, data.length - 2);
         byte[] plan = Arrays.copyOfRange(data, 2, 2 + planLength);
         byte[] stream = Arrays.copyOfRange(data, 2 + planLength, data.length);
-        PacketDecoder decoder = new PacketDecoder(LENGTH_KEY, PACKET_KEY, cap);
+        PacketDecoder decoder = PacketDecoder.withKeys(LENGTH_KEY, PACKET_KEY, cap, AeadBackend.preferred());
         long fed = 0;
         try {
             for (ByteBuffer piece : Chunks.split(stream, plan)) {
@@ -85,7 +86,7 @@ class PacketDecoderFuzzTest {
         int cap = d.consumeBoolean() ? PacketDecoder.DEFAULT_MAX_CONTENTS : d.consumeInt(0, 5000);
         byte[] aad = d.consumeBytes(d.consumeInt(0, 64));
         int count = d.consumeInt(1, 8);
-        PacketEncoder encoder = new PacketEncoder(LENGTH_KEY, PACKET_KEY);
+        PacketEncoder encoder = PacketEncoder.withKeys(LENGTH_KEY, PACKET_KEY, AeadBackend.preferred());
         List<Packet> sent = new ArrayList<>();
         List<Integer> ends = new ArrayList<>();
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
@@ -115,7 +116,7 @@ class PacketDecoderFuzzTest {
         }
         boolean stoppedByCap = stop < count
                 && (tampered < (stop == 0 ? 0 : ends.get(stop - 1)) || tampered >= ends.get(stop));
-        PacketDecoder decoder = new PacketDecoder(LENGTH_KEY, PACKET_KEY, cap);
+        PacketDecoder decoder = PacketDecoder.withKeys(LENGTH_KEY, PACKET_KEY, cap, AeadBackend.preferred());
         List<Packet> received = new ArrayList<>();
         Exception thrown = null;
         try {
@@ -181,7 +182,7 @@ class PacketDecoderFuzzTest {
 
     /** A fresh encoder's packets with these contents lengths; the first one a decoy if asked. */
     private static byte[] packets(int[] lengths, boolean firstIsDecoy) {
-        PacketEncoder encoder = new PacketEncoder(LENGTH_KEY, PACKET_KEY);
+        PacketEncoder encoder = PacketEncoder.withKeys(LENGTH_KEY, PACKET_KEY, AeadBackend.preferred());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int i = 0; i < lengths.length; i++) {
             out.writeBytes(encoder.encode(new byte[lengths[i]], i == 0 && firstIsDecoy, null));

@@ -18,7 +18,7 @@ class PacketEncoderTest {
     private static final SessionKeys KEYS = PacketRoundTripTest.keys(77, false);
 
     private static PacketDecoder peer() {
-        return new PacketDecoder(KEYS.sendLengthKey(), KEYS.sendPacketKey(), PacketEncoder.MAX_CONTENTS);
+        return PacketDecoder.withKeys(KEYS.sendLengthKey(), KEYS.sendPacketKey(), PacketEncoder.MAX_CONTENTS, AeadBackend.preferred());
     }
 
     @Test
@@ -33,7 +33,7 @@ class PacketEncoderTest {
     @ParameterizedTest
     @EnumSource(AeadBackend.class)
     void rejectedCallsLeaveTheEncoderUsable(AeadBackend backend) throws Exception {
-        PacketEncoder encoder = new PacketEncoder(KEYS, backend);
+        PacketEncoder encoder = PacketEncoder.sending(KEYS, backend);
         ByteBuffer tooLong = ByteBuffer.allocate(PacketEncoder.MAX_CONTENTS + 1);
         assertThrows(IllegalArgumentException.class,
                 () -> encoder.encode(tooLong, false, null, ByteBuffer.allocate(10)));
@@ -56,12 +56,12 @@ class PacketEncoderTest {
         for (int size : new int[] {0, 5, 2048, 2049, 70_000}) {
             byte[] contents = new byte[size];
             new java.util.Random(size).nextBytes(contents);
-            byte[] viaArray = new PacketEncoder(KEYS, backend).encode(contents, true, new byte[] {5});
+            byte[] viaArray = PacketEncoder.sending(KEYS, backend).encode(contents, true, new byte[] {5});
 
             ByteBuffer src = ByteBuffer.allocateDirect(contents.length).put(contents).flip();
             ByteBuffer dst = ByteBuffer.allocateDirect(contents.length + 30);
             dst.position(4);
-            int n = new PacketEncoder(KEYS, backend).encode(src, true, new byte[] {5}, dst);
+            int n = PacketEncoder.sending(KEYS, backend).encode(src, true, new byte[] {5}, dst);
             assertEquals(contents.length + 20, n);
             assertEquals(4 + n, dst.position());
             assertEquals(0, src.remaining());
@@ -74,8 +74,8 @@ class PacketEncoderTest {
 
     @Test
     void theIgnoreBitMarksDecoysAndChangesTheCiphertext() throws Exception {
-        byte[] real = new PacketEncoder(KEYS).encode(new byte[] {9}, false, null);
-        byte[] decoy = new PacketEncoder(KEYS).encode(new byte[] {9}, true, null);
+        byte[] real = PacketEncoder.sending(KEYS, AeadBackend.preferred()).encode(new byte[] {9}, false, null);
+        byte[] decoy = PacketEncoder.sending(KEYS, AeadBackend.preferred()).encode(new byte[] {9}, true, null);
         assertArrayEquals(java.util.Arrays.copyOf(real, 3), java.util.Arrays.copyOf(decoy, 3));
         assertNotEquals(real[3], decoy[3]);
         assertEquals(new Packet(true, new byte[] {9}), peer().decode(ByteBuffer.wrap(decoy)));
@@ -83,7 +83,7 @@ class PacketEncoderTest {
 
     @Test
     void aDestroyedEncoderRefusesWork() {
-        PacketEncoder encoder = new PacketEncoder(KEYS);
+        PacketEncoder encoder = PacketEncoder.sending(KEYS, AeadBackend.preferred());
         encoder.destroy();
         assertThrows(HandshakeStateException.class, () -> encoder.encode(new byte[1], false, null));
     }

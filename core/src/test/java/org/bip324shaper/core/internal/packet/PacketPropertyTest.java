@@ -14,6 +14,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import org.bip324shaper.core.Bip324Exception;
+import org.bip324shaper.core.crypto.AeadBackend;
 import org.bip324shaper.core.testing.ArbitraryBytes;
 import org.bip324shaper.core.testing.Chunks;
 
@@ -23,14 +24,13 @@ class PacketPropertyTest {
     @Property(tries = 200)
     void packetsRoundTripUnderAnyChunking(@ForAll("packetLists") List<Packet> packets, @ForAll("plans") byte[] plan,
             @ForAll("aads") byte[] aad, @ForAll boolean direct) throws Bip324Exception {
-        PacketEncoder encoder = new PacketEncoder(PacketDecoderFuzzTest.LENGTH_KEY, PacketDecoderFuzzTest.PACKET_KEY);
+        PacketEncoder encoder = PacketEncoder.withKeys(PacketDecoderFuzzTest.LENGTH_KEY, PacketDecoderFuzzTest.PACKET_KEY, AeadBackend.preferred());
         ByteArrayOutputStream stream = new ByteArrayOutputStream();
         for (int i = 0; i < packets.size(); i++) {
             Packet p = packets.get(i);
             stream.writeBytes(encoder.encode(p.contents(), p.ignore(), i == 0 ? aad : null));
         }
-        PacketDecoder decoder = new PacketDecoder(PacketDecoderFuzzTest.LENGTH_KEY, PacketDecoderFuzzTest.PACKET_KEY,
-                PacketDecoder.DEFAULT_MAX_CONTENTS);
+        PacketDecoder decoder = PacketDecoder.withKeys(PacketDecoderFuzzTest.LENGTH_KEY, PacketDecoderFuzzTest.PACKET_KEY, PacketDecoder.DEFAULT_MAX_CONTENTS, AeadBackend.preferred());
         List<Packet> decoded = new ArrayList<>();
         for (ByteBuffer piece : Chunks.split(stream.toByteArray(), plan)) {
             ByteBuffer src = direct ? ByteBuffer.allocateDirect(piece.remaining()).put(piece).flip() : piece;

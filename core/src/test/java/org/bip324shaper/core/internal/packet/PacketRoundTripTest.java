@@ -48,8 +48,8 @@ class PacketRoundTripTest {
         Random random = new Random(seed);
         SessionKeys alice = keys(seed, true);
         SessionKeys bob = keys(seed, false);
-        PacketEncoder encoder = new PacketEncoder(alice, encBackend);
-        PacketDecoder decoder = new PacketDecoder(bob, PacketDecoder.DEFAULT_MAX_CONTENTS, decBackend);
+        PacketEncoder encoder = PacketEncoder.sending(alice, encBackend);
+        PacketDecoder decoder = PacketDecoder.receiving(bob, PacketDecoder.DEFAULT_MAX_CONTENTS, decBackend);
 
         byte[] garbage = new byte[random.nextInt(4096)];
         random.nextBytes(garbage);
@@ -74,11 +74,10 @@ class PacketRoundTripTest {
     @Test
     void bothBackendsWriteIdenticalStreamsAcrossRekeys() throws Exception {
         SessionKeys keys = keys(5, false);
-        PacketEncoder bc = new PacketEncoder(keys, AeadBackend.BOUNCY_CASTLE);
-        PacketEncoder jdk = new PacketEncoder(keys, AeadBackend.JDK);
-        PacketDecoder fromBc = new PacketDecoder(keys.sendLengthKey(), keys.sendPacketKey(), 1000, AeadBackend.JDK);
-        PacketDecoder fromJdk = new PacketDecoder(keys.sendLengthKey(), keys.sendPacketKey(), 1000,
-                AeadBackend.BOUNCY_CASTLE);
+        PacketEncoder bc = PacketEncoder.sending(keys, AeadBackend.BOUNCY_CASTLE);
+        PacketEncoder jdk = PacketEncoder.sending(keys, AeadBackend.JDK);
+        PacketDecoder fromBc = PacketDecoder.withKeys(keys.sendLengthKey(), keys.sendPacketKey(), 1000, AeadBackend.JDK);
+        PacketDecoder fromJdk = PacketDecoder.withKeys(keys.sendLengthKey(), keys.sendPacketKey(), 1000, AeadBackend.BOUNCY_CASTLE);
         Random random = new Random(6);
         for (int i = 0; i < 1000; i++) {
             byte[] contents = new byte[random.nextInt(1000)];
@@ -94,7 +93,7 @@ class PacketRoundTripTest {
     @Test
     void takesAtMostOnePacketFromTheBuffer() throws Exception {
         SessionKeys keys = keys(9, true);
-        PacketEncoder encoder = new PacketEncoder(keys);
+        PacketEncoder encoder = PacketEncoder.sending(keys, AeadBackend.preferred());
         ByteBuffer stream = ByteBuffer.allocate(300);
         encoder.encode(ByteBuffer.wrap(new byte[] {1, 2, 3}), false, null, stream);
         encoder.encode(ByteBuffer.wrap(new byte[] {4}), true, null, stream);
@@ -102,7 +101,7 @@ class PacketRoundTripTest {
         stream.put(new byte[] {9, 9}); // the start of a fourth packet
         stream.flip();
 
-        PacketDecoder decoder = new PacketDecoder(keys.sendLengthKey(), keys.sendPacketKey(), 100);
+        PacketDecoder decoder = PacketDecoder.withKeys(keys.sendLengthKey(), keys.sendPacketKey(), 100, AeadBackend.preferred());
         assertEquals(new Packet(false, new byte[] {1, 2, 3}), decoder.decode(stream));
         assertEquals(23, stream.position());
         assertEquals(new Packet(true, new byte[] {4}), decoder.decode(stream));
@@ -126,7 +125,7 @@ class PacketRoundTripTest {
         length.crypt(lengthField, 0, lengthField, 0);
         byte[] body = aead.encrypt(null, new byte[] {0x7f, 5, 6});
         ByteBuffer wire = ByteBuffer.allocate(3 + body.length).put(lengthField).put(body).flip();
-        PacketDecoder decoder = new PacketDecoder(keys.sendLengthKey(), keys.sendPacketKey(), 100);
+        PacketDecoder decoder = PacketDecoder.withKeys(keys.sendLengthKey(), keys.sendPacketKey(), 100, AeadBackend.preferred());
         assertEquals(new Packet(false, new byte[] {5, 6}), decoder.decode(wire));
     }
 }
