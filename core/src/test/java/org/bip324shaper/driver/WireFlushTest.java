@@ -17,11 +17,11 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.bip324shaper.core.ProtocolLimits;
 import org.bip324shaper.core.Role;
 import org.bip324shaper.core.message.NetworkMessage;
 import org.bip324shaper.core.message.V2MessageCodec;
 import org.bip324shaper.core.shaping.PaddingStrategy;
-import org.bip324shaper.core.shaping.ShapingLimits;
 import org.bip324shaper.core.shaping.TrafficConfig;
 import org.bip324shaper.core.trace.Direction;
 import org.bip324shaper.core.trace.TraceRecorder;
@@ -100,10 +100,10 @@ class WireFlushTest {
         }
         assertEquals(sent, seen, "the relay's reads are the driver's writes");
         for (int i = 0; i < MESSAGES; i++) {
-            int genuineWire = V2MessageCodec.encode(messages.get(i)).length + ShapingLimits.PACKET_OVERHEAD;
+            int genuineWire = V2MessageCodec.encode(messages.get(i)).length + ProtocolLimits.PACKET_OVERHEAD;
             int extra = seen.get(i) - genuineWire;
             if (padding) {
-                assertTrue(extra >= 1 + ShapingLimits.PACKET_OVERHEAD && extra <= 1024 + ShapingLimits.PACKET_OVERHEAD,
+                assertTrue(extra >= 1 + ProtocolLimits.PACKET_OVERHEAD && extra <= 1024 + ProtocolLimits.PACKET_OVERHEAD,
                         "write " + i + " = genuine " + genuineWire + " + padding decoy, got " + seen.get(i));
             } else {
                 assertEquals(0, extra, "write " + i + " is the bare genuine packet");

@@ -259,8 +259,8 @@ public final class AgentConfigParser {
     private static Object parseValue(RawValue value) {
         String text = value.text();
         switch (value.option()) {
-            case PADDING: return parseEnum(PaddingMode.values(), text);
-            case DECOY: return parseEnum(DecoyMode.values(), text);
+            case PADDING: return PaddingMode.parse(text);
+            case DECOY: return DecoyMode.parse(text);
             case PORTS: return parsePorts(text, !value.source().equals(AGENT_ARGUMENT));
             case LOOPBACK:
             case REQUIRE_V2: return parseBoolean(text);
@@ -336,15 +336,6 @@ public final class AgentConfigParser {
             String text = entry.getValue() == null ? "" : entry.getValue().trim();
             raw.put(option, new RawValue(option, text, kind + " " + name));
         }
-    }
-
-    private static <E extends Enum<E>> E parseEnum(E[] constants, String text) {
-        for (E constant : constants) {
-            if (constant.name().equalsIgnoreCase(text)) {
-                return constant;
-            }
-        }
-        return null;
     }
 
     /** {@code off} or {@code 0}, else digits and a unit: {@code s}, {@code m} or {@code h}; at most 24 h. */

@@ -2,6 +2,7 @@ package org.bip324shaper.core.message;
 
 import java.nio.charset.StandardCharsets;
 import org.bip324shaper.core.MalformedMessageException;
+import org.bip324shaper.core.ProtocolLimits;
 
 /**
  * The 12-byte, NUL-padded ASCII message type field shared by the v1 header and the v2 long form. One set of rules for
@@ -9,7 +10,7 @@ import org.bip324shaper.core.MalformedMessageException;
  */
 final class CommandField {
     /** Width of the field on the wire (Bitcoin Core's {@code CMessageHeader::MESSAGE_TYPE_SIZE}). */
-    static final int LENGTH = 12;
+    static final int LENGTH = ProtocolLimits.MAX_COMMAND_LENGTH;
 
     private CommandField() {
     }

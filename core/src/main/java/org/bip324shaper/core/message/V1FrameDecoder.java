@@ -13,6 +13,7 @@ import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.MalformedMessageException;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.OversizeException;
+import org.bip324shaper.core.ProtocolLimits;
 import org.bip324shaper.core.WrongNetworkException;
 
 /**
@@ -25,7 +26,7 @@ import org.bip324shaper.core.WrongNetworkException;
  */
 public final class V1FrameDecoder {
     /** Bitcoin Core's MAX_PROTOCOL_MESSAGE_LENGTH: the largest payload a Core node sends or accepts. */
-    public static final int DEFAULT_MAX_PAYLOAD = 4_000_000;
+    public static final int DEFAULT_MAX_PAYLOAD = ProtocolLimits.MAX_MESSAGE_PAYLOAD;
 
     /** Payload memory is grown up to the announced length as bytes arrive, starting here, so a lie costs little. */
     private static final int INITIAL_PAYLOAD_CAPACITY = 64 * 1024;

@@ -2,6 +2,7 @@ package org.bip324shaper.core.shaping;
 
 import java.util.Objects;
 import java.util.random.RandomGenerator;
+import org.bip324shaper.core.ProtocolLimits;
 
 /**
  * Pads every write, at once, to a {@link SizeBuckets} size: {@code max(floor, Padme(w))} wire bytes, bumped to the
@@ -31,8 +32,8 @@ public record BucketedPadding(SizeBuckets buckets, BurstEnvelope envelope) imple
     /** The most padding bytes a write of {@code wireBytes} bytes gets, front decoy included. */
     public long maxPaddingBytes(long wireBytes) {
         long front = wireBytes >= envelope.threshold() && envelope.maxFrontDecoy() > 0
-                ? envelope.maxFrontDecoy() + (long) ShapingLimits.PACKET_OVERHEAD : 0;
-        return Math.max(buckets.floor(), Padme.pad(wireBytes + front + ShapingLimits.PACKET_OVERHEAD)) - wireBytes;
+                ? envelope.maxFrontDecoy() + (long) ProtocolLimits.PACKET_OVERHEAD : 0;
+        return Math.max(buckets.floor(), Padme.pad(wireBytes + front + ProtocolLimits.PACKET_OVERHEAD)) - wireBytes;
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.bip324shaper.core.shaping;
 
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
+import org.bip324shaper.core.ProtocolLimits;
 
 /**
  * How a large write is wrapped: a front decoy of random size before the genuine packets, padding of the whole write
@@ -61,7 +62,7 @@ public record BurstEnvelope(int threshold, int maxFrontDecoy, int maxChunks) {
         if (genuine >= threshold && maxFrontDecoy > 0) {
             int contents = random.nextInt(maxFrontDecoy + 1);
             out.decoy(contents);
-            front = contents + (long) ShapingLimits.PACKET_OVERHEAD;
+            front = contents + (long) ProtocolLimits.PACKET_OVERHEAD;
         }
         while (out.heldGenuine() > 0) {
             out.genuine();

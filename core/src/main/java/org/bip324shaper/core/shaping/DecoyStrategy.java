@@ -1,7 +1,6 @@
 package org.bip324shaper.core.shaping;
 
 import java.time.Duration;
-import java.util.Locale;
 import java.util.random.RandomGenerator;
 
 /**
@@ -28,17 +27,11 @@ public interface DecoyStrategy {
      */
     ShapingSession newSession(RandomGenerator random, long nowNanos);
 
-    /** Parses a configuration value: {@code random}, or {@code disabled} / {@code none} (case-insensitive). */
+    /**
+     * Parses a configuration value: {@code random}, or {@code off} / {@code disabled} / {@code none}
+     * (case-insensitive).
+     */
     static DecoyStrategy parse(String value) {
-        switch (value.trim().toLowerCase(Locale.ROOT)) {
-            case "random":
-                return RANDOM;
-            case "disabled":
-            case "none":
-                return DISABLED;
-            default:
-                throw new IllegalArgumentException("unknown decoy strategy '" + value
-                        + "' (expected random, disabled or none)");
-        }
+        return ConfigText.randomOrOff(value, "decoy strategy") ? RANDOM : DISABLED;
     }
 }

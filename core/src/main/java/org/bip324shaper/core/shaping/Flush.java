@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import org.bip324shaper.core.ProtocolLimits;
 
 /**
  * What the driver writes now, in order: encrypt every item, concatenate, and write the bytes in ONE write, or, if
@@ -142,7 +143,7 @@ public record Flush(List<WireItem> items, List<Integer> cuts) {
             if (held == 0) {
                 throw new IllegalStateException("no genuine packet is held: the driver's queue is empty");
             }
-            long wire = (long) heldLengths.next() + ShapingLimits.PACKET_OVERHEAD;
+            long wire = (long) heldLengths.next() + ProtocolLimits.PACKET_OVERHEAD;
             held--;
             heldWire -= wire;
             wireBytes += wire;

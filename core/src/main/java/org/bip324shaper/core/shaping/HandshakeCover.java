@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
+import org.bip324shaper.core.ProtocolLimits;
 
 /**
  * How the handshake is disguised: garbage after the public key, uniform in {@code minGarbage..maxGarbage}, and
@@ -34,15 +35,15 @@ public record HandshakeCover(int minGarbage, int maxGarbage, int minDecoys, int 
     public static final int MAX_DECOY_LENGTH = 4096;
 
     /** Garbage like Bitcoin Core's (uniform 0..4095), no decoys. */
-    public static final HandshakeCover CORE_LIKE = new HandshakeCover(0, ShapingLimits.MAX_GARBAGE_LENGTH, 0, 0, 0, 0);
+    public static final HandshakeCover CORE_LIKE = new HandshakeCover(0, ProtocolLimits.MAX_GARBAGE_LENGTH, 0, 0, 0, 0);
 
     /** Core-like garbage plus 0..2 decoys of 1..64 contents bytes before the version packet. */
-    public static final HandshakeCover LIGHT = new HandshakeCover(0, ShapingLimits.MAX_GARBAGE_LENGTH, 0, 2, 1, 64);
+    public static final HandshakeCover LIGHT = new HandshakeCover(0, ProtocolLimits.MAX_GARBAGE_LENGTH, 0, 2, 1, 64);
 
     public HandshakeCover {
-        if (minGarbage < 0 || maxGarbage > ShapingLimits.MAX_GARBAGE_LENGTH || minGarbage > maxGarbage) {
+        if (minGarbage < 0 || maxGarbage > ProtocolLimits.MAX_GARBAGE_LENGTH || minGarbage > maxGarbage) {
             throw new IllegalArgumentException("handshake garbage must be a range within 0.."
-                    + ShapingLimits.MAX_GARBAGE_LENGTH + " (BIP-324), was " + minGarbage + ".." + maxGarbage);
+                    + ProtocolLimits.MAX_GARBAGE_LENGTH + " (BIP-324), was " + minGarbage + ".." + maxGarbage);
         }
         if (minDecoys < 0 || maxDecoys > RandomDecoys.MAX_HANDSHAKE_DECOYS || minDecoys > maxDecoys) {
             throw new IllegalArgumentException("handshake decoys must be a range within 0.."
@@ -67,13 +68,13 @@ public record HandshakeCover(int minGarbage, int maxGarbage, int minDecoys, int 
 
     /** Expected handshake overhead in wire bytes (garbage plus decoys). */
     public double expectedBytes() {
-        double decoy = ShapingLimits.PACKET_OVERHEAD + (minDecoyLength + maxDecoyLength) / 2.0;
+        double decoy = ProtocolLimits.PACKET_OVERHEAD + (minDecoyLength + maxDecoyLength) / 2.0;
         return (minGarbage + maxGarbage) / 2.0 + (minDecoys + maxDecoys) / 2.0 * decoy;
     }
 
     /** Largest handshake overhead in wire bytes. */
     public long maxBytes() {
-        return maxGarbage + (long) maxDecoys * (ShapingLimits.PACKET_OVERHEAD + maxDecoyLength);
+        return maxGarbage + (long) maxDecoys * (ProtocolLimits.PACKET_OVERHEAD + maxDecoyLength);
     }
 
     /** {@code padding}, with this cover instead of its own handshake shape. */

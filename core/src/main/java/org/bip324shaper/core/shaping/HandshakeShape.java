@@ -2,6 +2,7 @@ package org.bip324shaper.core.shaping;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.bip324shaper.core.ProtocolLimits;
 
 /**
  * How the driver shapes its side of the BIP-324 handshake: how much random garbage follows the public key, and the
@@ -17,8 +18,8 @@ public record HandshakeShape(int garbageLength, List<Integer> decoyLengthsBefore
     public static final HandshakeShape NONE = new HandshakeShape(0, List.of());
 
     public HandshakeShape {
-        if (garbageLength < 0 || garbageLength > ShapingLimits.MAX_GARBAGE_LENGTH) {
-            throw new IllegalArgumentException("garbage length must be in 0.." + ShapingLimits.MAX_GARBAGE_LENGTH
+        if (garbageLength < 0 || garbageLength > ProtocolLimits.MAX_GARBAGE_LENGTH) {
+            throw new IllegalArgumentException("garbage length must be in 0.." + ProtocolLimits.MAX_GARBAGE_LENGTH
                     + " (BIP-324), was " + garbageLength);
         }
         decoyLengthsBeforeVersion = List.copyOf(decoyLengthsBeforeVersion);

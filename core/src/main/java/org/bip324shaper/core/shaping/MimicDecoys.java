@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
+import org.bip324shaper.core.ProtocolLimits;
 
 /**
  * Pseudo-bursts that copy this connection's own block-relay bursts, on a Poisson schedule, so that an observer
@@ -74,8 +75,8 @@ public record MimicDecoys(double episodesPerHour, Duration quietGap, long minEpi
         if (minEpisodeBytes < 0 || minWriteBytes < 0) {
             throw new IllegalArgumentException("mimic min episode and min write bytes must not be negative");
         }
-        if (maxEpisodeBytes < ShapingLimits.PACKET_OVERHEAD || maxEpisodeBytes > MAX_EPISODE_BYTES) {
-            throw new IllegalArgumentException("mimic max episode bytes must be in " + ShapingLimits.PACKET_OVERHEAD
+        if (maxEpisodeBytes < ProtocolLimits.PACKET_OVERHEAD || maxEpisodeBytes > MAX_EPISODE_BYTES) {
+            throw new IllegalArgumentException("mimic max episode bytes must be in " + ProtocolLimits.PACKET_OVERHEAD
                     + ".." + MAX_EPISODE_BYTES + ", was " + maxEpisodeBytes);
         }
         if (maxBytesPerHour < maxEpisodeBytes) {
@@ -151,8 +152,8 @@ public record MimicDecoys(double episodesPerHour, Duration quietGap, long minEpi
                 }
                 sum += length;
             }
-            if (sum < ShapingLimits.PACKET_OVERHEAD || sum > MAX_EPISODE_BYTES) {
-                throw new IllegalArgumentException("a step must have " + ShapingLimits.PACKET_OVERHEAD + ".."
+            if (sum < ProtocolLimits.PACKET_OVERHEAD || sum > MAX_EPISODE_BYTES) {
+                throw new IllegalArgumentException("a step must have " + ProtocolLimits.PACKET_OVERHEAD + ".."
                         + MAX_EPISODE_BYTES + " wire bytes, had " + sum);
             }
         }
@@ -234,7 +235,7 @@ public record MimicDecoys(double episodesPerHour, Duration quietGap, long minEpi
                 sum += length;
             }
             current.bytes += sum;
-            if (sum >= config.minWriteBytes && sum >= ShapingLimits.PACKET_OVERHEAD && sum <= config.maxEpisodeBytes
+            if (sum >= config.minWriteBytes && sum >= ProtocolLimits.PACKET_OVERHEAD && sum <= config.maxEpisodeBytes
                     && current.steps.size() < MAX_STEPS) {
                 long offset = Math.max(0, nowNanos - current.start); // a clock that steps back must not break us
                 current.steps.add(new Step(Duration.ofNanos(offset), writeLengths));

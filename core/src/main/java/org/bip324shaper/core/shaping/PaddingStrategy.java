@@ -1,7 +1,7 @@
 package org.bip324shaper.core.shaping;
 
-import java.util.Locale;
 import java.util.random.RandomGenerator;
+import org.bip324shaper.core.ProtocolLimits;
 
 /**
  * How genuine packets are wrapped on the wire: the padding decoys that go with them, the handshake garbage, and
@@ -17,7 +17,7 @@ public interface PaddingStrategy {
      * The reference behaviour (rust-bitcoin bip324-traffic): one decoy of 1..1024 random contents bytes in the same
      * write as every genuine packet, and 0..4095 random bytes of handshake garbage.
      */
-    PaddingStrategy RANDOM = new RandomPadding(1, 1024, ShapingLimits.MAX_GARBAGE_LENGTH);
+    PaddingStrategy RANDOM = new RandomPadding(1, 1024, ProtocolLimits.MAX_GARBAGE_LENGTH);
 
     /**
      * Starts this strategy for one connection.
@@ -27,17 +27,11 @@ public interface PaddingStrategy {
      */
     ShapingSession newSession(RandomGenerator random, long nowNanos);
 
-    /** Parses a configuration value: {@code random}, or {@code disabled} / {@code none} (case-insensitive). */
+    /**
+     * Parses a configuration value: {@code random}, or {@code off} / {@code disabled} / {@code none}
+     * (case-insensitive).
+     */
     static PaddingStrategy parse(String value) {
-        switch (value.trim().toLowerCase(Locale.ROOT)) {
-            case "random":
-                return RANDOM;
-            case "disabled":
-            case "none":
-                return DISABLED;
-            default:
-                throw new IllegalArgumentException("unknown padding strategy '" + value
-                        + "' (expected random, disabled or none)");
-        }
+        return ConfigText.randomOrOff(value, "padding strategy") ? RANDOM : DISABLED;
     }
 }

@@ -3,6 +3,7 @@ package org.bip324shaper.core.shaping;
 import java.util.List;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
+import org.bip324shaper.core.ProtocolLimits;
 
 /**
  * Pads every genuine packet with one decoy of uniformly random contents length in the same write, and draws the
@@ -17,8 +18,8 @@ public record RandomPadding(int minDecoyLength, int maxDecoyLength, int maxGarba
 
     public RandomPadding {
         checkRange("padding decoy length", minDecoyLength, maxDecoyLength);
-        if (maxGarbageLength < 0 || maxGarbageLength > ShapingLimits.MAX_GARBAGE_LENGTH) {
-            throw new IllegalArgumentException("max garbage length must be in 0.." + ShapingLimits.MAX_GARBAGE_LENGTH
+        if (maxGarbageLength < 0 || maxGarbageLength > ProtocolLimits.MAX_GARBAGE_LENGTH) {
+            throw new IllegalArgumentException("max garbage length must be in 0.." + ProtocolLimits.MAX_GARBAGE_LENGTH
                     + " (BIP-324), was " + maxGarbageLength);
         }
     }

@@ -3,6 +3,7 @@ package org.bip324shaper.core.shaping;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.stream.Collectors;
+import org.bip324shaper.core.ProtocolLimits;
 
 /**
  * Named combinations of strategies, for the evaluation to place on the cost/leak plane. Costs are for our direction
@@ -115,7 +116,7 @@ public enum ShapingPreset {
         }
         if (config.decoys() instanceof RandomDecoys random) {
             double ticks = SECONDS_PER_DAY / (random.interval().toNanos() / 1e9);
-            double meanDecoy = ShapingLimits.PACKET_OVERHEAD
+            double meanDecoy = ProtocolLimits.PACKET_OVERHEAD
                     + (random.minDecoyLength() + random.maxDecoyLength()) / 2.0;
             bytes += ticks * random.probability() * meanDecoy;
         }

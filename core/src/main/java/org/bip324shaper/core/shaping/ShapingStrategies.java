@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.bip324shaper.core.ProtocolLimits;
 
 /**
  * Reads and writes whole shaping configurations as one string, for command lines and reports:
@@ -127,7 +128,7 @@ public final class ShapingStrategies {
                     return PaddingStrategy.RANDOM;
                 }
                 return new RandomPadding(part.integer("min", 1), part.integer("max", 1024),
-                        part.integer("garbage", ShapingLimits.MAX_GARBAGE_LENGTH));
+                        part.integer("garbage", ProtocolLimits.MAX_GARBAGE_LENGTH));
             }
             case "bucketed":
                 part.allow("floor");
@@ -191,7 +192,7 @@ public final class ShapingStrategies {
 
     private static HandshakeCover handshake(Part part) {
         part.allow("garbage", "decoys", "decoy-length");
-        int[] garbage = part.range("garbage", 0, ShapingLimits.MAX_GARBAGE_LENGTH);
+        int[] garbage = part.range("garbage", 0, ProtocolLimits.MAX_GARBAGE_LENGTH);
         int[] decoys = part.range("decoys", 0, 0);
         int[] lengths = part.range("decoy-length", 0, 0);
         return new HandshakeCover(garbage[0], garbage[1], decoys[0], decoys[1], lengths[0], lengths[1]);

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
+import org.bip324shaper.core.ProtocolLimits;
 
 /**
  * Hides small messages in a steady stream of fixed-size writes. Small genuine packets are held and released on the
@@ -64,10 +65,10 @@ public record TickerPadding(List<Integer> writeSizes, Duration minGap, Duration 
             throw new IllegalArgumentException("ticker needs 1.." + MAX_WRITE_SIZES + " write sizes, got "
                     + writeSizes.size());
         }
-        int previous = ShapingLimits.PACKET_OVERHEAD - 1;
+        int previous = ProtocolLimits.PACKET_OVERHEAD - 1;
         for (int size : writeSizes) {
-            if (size < ShapingLimits.PACKET_OVERHEAD || size > MAX_WRITE_SIZE) {
-                throw new IllegalArgumentException("ticker write size must be in " + ShapingLimits.PACKET_OVERHEAD
+            if (size < ProtocolLimits.PACKET_OVERHEAD || size > MAX_WRITE_SIZE) {
+                throw new IllegalArgumentException("ticker write size must be in " + ProtocolLimits.PACKET_OVERHEAD
                         + ".." + MAX_WRITE_SIZE + " wire bytes, was " + size);
             }
             if (size <= previous) {

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
-
 import org.bip324shaper.core.HandshakeStateException;
+import org.bip324shaper.core.ProtocolLimits;
 
 /**
  * Decides what one connection's driver writes: the handshake shape, then for each genuine packet and each tick the
@@ -90,7 +90,7 @@ public final class TrafficShaper {
             requireHandshake();
             long now = clock.nanoTime();
             held.addLast(contentsLength);
-            heldWire += contentsLength + ShapingLimits.PACKET_OVERHEAD;
+            heldWire += contentsLength + ProtocolLimits.PACKET_OVERHEAD;
             Flush.Builder out = newBuilder();
             out.allowGenuine(true);
             padding.onGenuine(contentsLength, now, out);

@@ -1,5 +1,7 @@
 package org.bip324shaper.core.shaping;
 
+import org.bip324shaper.core.ProtocolLimits;
+
 /** One packet of a {@link Flush}: either the next queued genuine packet or a decoy the driver makes up. */
 public sealed interface WireItem permits WireItem.Genuine, WireItem.Decoy {
 
@@ -23,7 +25,7 @@ public sealed interface WireItem permits WireItem.Genuine, WireItem.Decoy {
         }
 
         public int wireLength() {
-            return contentsLength + ShapingLimits.PACKET_OVERHEAD;
+            return contentsLength + ProtocolLimits.PACKET_OVERHEAD;
         }
     }
 }

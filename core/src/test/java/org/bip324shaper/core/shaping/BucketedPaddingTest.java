@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.SplittableRandom;
-
+import org.bip324shaper.core.ProtocolLimits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** BUCKETED padding: every write lands exactly on a bucket, never leaving a 1..19-byte gap. */
 class BucketedPaddingTest {
 
-    private static final int OVERHEAD = ShapingLimits.PACKET_OVERHEAD;
+    private static final int OVERHEAD = ProtocolLimits.PACKET_OVERHEAD;
 
     @ParameterizedTest
     @ValueSource(ints = {0, 64, 128, 256})
@@ -30,10 +30,10 @@ class BucketedPaddingTest {
         for (int contents = 0; contents <= 70_000; contents++) {
             bumped += checkOneWrite(shaper, buckets, contents);
         }
-        for (int contents = 70_000; contents <= ShapingLimits.MAX_PACKET_CONTENTS_LENGTH; contents += 9_973) {
+        for (int contents = 70_000; contents <= ProtocolLimits.MAX_PACKET_CONTENTS; contents += 9_973) {
             checkOneWrite(shaper, buckets, contents);
         }
-        checkOneWrite(shaper, buckets, ShapingLimits.MAX_PACKET_CONTENTS_LENGTH);
+        checkOneWrite(shaper, buckets, ProtocolLimits.MAX_PACKET_CONTENTS);
         assertTrue(bumped > 100, bumped + " writes needed a bump: the no-gap rule was exercised");
     }
 
@@ -154,7 +154,7 @@ class BucketedPaddingTest {
     @Test
     void gapsAboveTheLargestPacketAreFilledWithSeveralDecoys() {
         Flush.Builder out = new Flush.Builder(List.of(), 0, 0);
-        long gap = 2L * (ShapingLimits.MAX_PACKET_CONTENTS_LENGTH + OVERHEAD) + 5;
+        long gap = 2L * (ProtocolLimits.MAX_PACKET_CONTENTS + OVERHEAD) + 5;
         WireFill.fill(out, gap);
         assertEquals(gap, out.wireBytes());
         assertEquals(3, out.build().decoyCount());

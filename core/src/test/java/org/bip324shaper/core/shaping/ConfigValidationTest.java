@@ -9,15 +9,15 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-
 import org.bip324shaper.core.HandshakeStateException;
+import org.bip324shaper.core.ProtocolLimits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 /** Configuration strings, bad knob values and driver misuse all fail with a clear message. */
 class ConfigValidationTest {
 
-    private static final int CAP = ShapingLimits.MAX_PACKET_CONTENTS_LENGTH;
+    private static final int CAP = ProtocolLimits.MAX_PACKET_CONTENTS;
 
     @Test
     void parsesStrategyNames() {
@@ -28,8 +28,10 @@ class ConfigValidationTest {
         assertSame(DecoyStrategy.RANDOM, DecoyStrategy.parse("Random"));
         assertSame(DecoyStrategy.DISABLED, DecoyStrategy.parse("DISABLED"));
         assertSame(DecoyStrategy.DISABLED, DecoyStrategy.parse("none"));
-        assertFails("expected random, disabled or none", () -> PaddingStrategy.parse("bucketed"));
-        assertFails("expected random, disabled or none", () -> DecoyStrategy.parse(""));
+        assertSame(DecoyStrategy.DISABLED, DecoyStrategy.parse("Off"));
+        assertSame(PaddingStrategy.DISABLED, PaddingStrategy.parse(" off"));
+        assertFails("expected random, off, disabled or none", () -> PaddingStrategy.parse("bucketed"));
+        assertFails("expected random, off, disabled or none", () -> DecoyStrategy.parse(""));
     }
 
     @Test

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
-
+import org.bip324shaper.core.ProtocolLimits;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,7 +27,7 @@ class CustomStrategyTest {
 
         @Override
         public void onGenuine(int contentsLength, long nowNanos, Flush.Builder out) {
-            heldWireBytes += contentsLength + ShapingLimits.PACKET_OVERHEAD;
+            heldWireBytes += contentsLength + ProtocolLimits.PACKET_OVERHEAD;
             if (deadline == Long.MAX_VALUE) {
                 deadline = nowNanos + DELAY;
             }
@@ -38,7 +38,7 @@ class CustomStrategyTest {
             while (out.heldGenuine() > 0) {
                 out.genuine();
             }
-            out.decoy((int) (4096 - heldWireBytes - ShapingLimits.PACKET_OVERHEAD));
+            out.decoy((int) (4096 - heldWireBytes - ProtocolLimits.PACKET_OVERHEAD));
             heldWireBytes = 0;
             deadline = Long.MAX_VALUE;
         }

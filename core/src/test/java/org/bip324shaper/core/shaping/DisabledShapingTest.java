@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.SplittableRandom;
-
+import org.bip324shaper.core.ProtocolLimits;
 import org.junit.jupiter.api.Test;
 
 /** With shaping disabled the wire carries exactly what the application sends, nothing more. */
@@ -25,7 +25,7 @@ class DisabledShapingTest {
         TrafficShaper shaper = new TrafficShaper(TrafficConfig.DEFAULT, clock, new SplittableRandom(6));
         assertEquals(HandshakeShape.NONE, shaper.handshake());
         assertEquals(Long.MAX_VALUE, shaper.nextDeadlineNanos());
-        for (int length : new int[] {0, 1, 1024, ShapingLimits.MAX_PACKET_CONTENTS_LENGTH}) {
+        for (int length : new int[] {0, 1, 1024, ProtocolLimits.MAX_PACKET_CONTENTS}) {
             assertEquals(Flush.of(WireItem.GENUINE), shaper.onGenuine(length));
             assertEquals(0, shaper.heldGenuine());
         }

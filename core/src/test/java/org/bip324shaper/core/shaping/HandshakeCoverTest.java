@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
-
+import org.bip324shaper.core.ProtocolLimits;
 import org.junit.jupiter.api.Test;
 
 /** The handshake cover: Core-like garbage, optional small decoys, attached to any padding strategy. */
@@ -51,7 +51,7 @@ class HandshakeCoverTest {
                 assertTrue(length >= 1 && length <= 64);
                 sawShortest |= length == 1;
                 sawLongest |= length == 64;
-                bytes += length + ShapingLimits.PACKET_OVERHEAD;
+                bytes += length + ProtocolLimits.PACKET_OVERHEAD;
             }
             assertTrue(HandshakeCover.LIGHT.maxBytes() >= shape.garbageLength() + shape.decoyBytes()
                     + 20L * shape.decoyLengthsBeforeVersion().size());

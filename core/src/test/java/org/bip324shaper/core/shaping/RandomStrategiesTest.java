@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
-
+import org.bip324shaper.core.ProtocolLimits;
 import org.junit.jupiter.api.Test;
 
 /** The RANDOM strategies draw the reference's sizes: in range, covering the range, with a plausible mean. */
@@ -46,7 +46,7 @@ class RandomStrategiesTest {
         long sum = 0;
         for (int i = 0; i < draws; i++) {
             int garbage = new TrafficShaper(RANDOM_BOTH, new FakeClock(0), random).handshake().garbageLength();
-            assertTrue(garbage >= 0 && garbage <= ShapingLimits.MAX_GARBAGE_LENGTH, "garbage of " + garbage);
+            assertTrue(garbage >= 0 && garbage <= ProtocolLimits.MAX_GARBAGE_LENGTH, "garbage of " + garbage);
             min = Math.min(min, garbage);
             max = Math.max(max, garbage);
             sum += garbage;

@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.bip324shaper.core.ProtocolLimits;
 
 /**
  * Drives a {@link TrafficShaper} the way a real driver does, on a fake clock: a FIFO of genuine packets, every
@@ -95,7 +96,7 @@ final class SimulatedDriver {
                 }
             } else {
                 Queued queued = fifo.removeFirst();
-                int wire = queued.contentsLength() + ShapingLimits.PACKET_OVERHEAD;
+                int wire = queued.contentsLength() + ProtocolLimits.PACKET_OVERHEAD;
                 total += wire;
                 genuineWireBytes += wire;
                 releases.add(new Release(queued.timeNanos(), now, queued.contentsLength()));
@@ -114,7 +115,7 @@ final class SimulatedDriver {
         int next = 0;
         for (WireItem item : flush.items()) {
             total += item instanceof WireItem.Decoy d ? d.wireLength()
-                    : genuineContentsLengths[next++] + ShapingLimits.PACKET_OVERHEAD;
+                    : genuineContentsLengths[next++] + ProtocolLimits.PACKET_OVERHEAD;
         }
         return total;
     }

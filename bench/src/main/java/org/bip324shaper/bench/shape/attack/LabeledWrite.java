@@ -1,9 +1,8 @@
 package org.bip324shaper.bench.shape.attack;
 
 import java.util.List;
-
+import org.bip324shaper.core.ProtocolLimits;
 import org.bip324shaper.core.message.MessageTypes;
-import org.bip324shaper.core.shaping.ShapingLimits;
 import org.bip324shaper.core.trace.GenuineMessage;
 import org.bip324shaper.core.trace.WireWrite;
 
@@ -42,6 +41,6 @@ public record LabeledWrite(WireWrite write, List<GenuineMessage> messages) {
     /** Wire bytes of a genuine message alone: payload + 1-byte ID or 13-byte long type + 20 bytes of packet overhead. */
     public static long wireBytes(GenuineMessage message) {
         int typeBytes = MessageTypes.shortId(message.type()).isPresent() ? 1 : 13;
-        return (long) message.payloadLength() + typeBytes + ShapingLimits.PACKET_OVERHEAD;
+        return (long) message.payloadLength() + typeBytes + ProtocolLimits.PACKET_OVERHEAD;
     }
 }

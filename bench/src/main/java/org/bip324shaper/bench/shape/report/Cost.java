@@ -1,8 +1,8 @@
 package org.bip324shaper.bench.shape.report;
 
+import org.bip324shaper.core.ProtocolLimits;
 import org.bip324shaper.core.shaping.DecoyStrategy;
 import org.bip324shaper.core.shaping.RandomDecoys;
-import org.bip324shaper.core.shaping.ShapingLimits;
 import org.bip324shaper.core.shaping.TrafficStats;
 
 /**
@@ -38,7 +38,7 @@ record Cost(double writtenPerDay, double genuinePerDay, double overheadPerDay) {
     private static double randomDecoysPerDay() {
         RandomDecoys r = (RandomDecoys) DecoyStrategy.RANDOM;
         double ticks = 86_400e9 / r.interval().toNanos();
-        return ticks * r.probability() * (ShapingLimits.PACKET_OVERHEAD + (r.minDecoyLength() + r.maxDecoyLength())
+        return ticks * r.probability() * (ProtocolLimits.PACKET_OVERHEAD + (r.minDecoyLength() + r.maxDecoyLength())
                 / 2.0);
     }
 }

@@ -11,6 +11,7 @@ import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.GarbageTerminatorNotFoundException;
 import org.bip324shaper.core.HandshakeStateException;
 import org.bip324shaper.core.Network;
+import org.bip324shaper.core.ProtocolLimits;
 import org.bip324shaper.core.Role;
 import org.bip324shaper.core.V1PeerException;
 import org.bip324shaper.core.WrongNetworkException;
@@ -33,7 +34,7 @@ import org.bip324shaper.core.internal.packet.PacketEncoder;
  */
 public final class Handshake {
     /** The most garbage either side may send before its terminator. */
-    public static final int MAX_GARBAGE_LENGTH = 4095;
+    public static final int MAX_GARBAGE_LENGTH = ProtocolLimits.MAX_GARBAGE_LENGTH;
     static final int KEY_LENGTH = 64;
     static final int TERMINATOR_LENGTH = 16;
     private static final byte[] V1_VERSION_COMMAND =

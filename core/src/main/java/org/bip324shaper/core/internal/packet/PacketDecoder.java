@@ -8,6 +8,7 @@ import org.bip324shaper.core.AuthenticationException;
 import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.HandshakeStateException;
 import org.bip324shaper.core.OversizeException;
+import org.bip324shaper.core.ProtocolLimits;
 import org.bip324shaper.core.crypto.AeadBackend;
 import org.bip324shaper.core.internal.crypto.FsChaCha20;
 import org.bip324shaper.core.internal.crypto.FsChaCha20Poly1305;
@@ -27,7 +28,7 @@ import org.bip324shaper.core.internal.crypto.SessionKeys;
  */
 public final class PacketDecoder implements Destroyable {
     /** The largest contents Bitcoin Core accepts: a 1 + 12 byte message type and a 4,000,000 byte payload. */
-    public static final int DEFAULT_MAX_CONTENTS = 1 + 12 + 4_000_000;
+    public static final int DEFAULT_MAX_CONTENTS = ProtocolLimits.MAX_PACKET_CONTENTS;
     static final int INITIAL_BODY_BUFFER = 64 * 1024;
 
     private static final byte[] EMPTY = new byte[0];

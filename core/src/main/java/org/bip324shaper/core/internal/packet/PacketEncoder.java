@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import javax.security.auth.Destroyable;
 import org.bip324shaper.core.HandshakeStateException;
+import org.bip324shaper.core.ProtocolLimits;
 import org.bip324shaper.core.crypto.AeadBackend;
 import org.bip324shaper.core.internal.crypto.FsChaCha20;
 import org.bip324shaper.core.internal.crypto.FsChaCha20Poly1305;
@@ -20,7 +21,7 @@ import org.bip324shaper.core.internal.crypto.SessionKeys;
  */
 public final class PacketEncoder implements Destroyable {
     /** The largest contents the 3-byte length field can describe. */
-    public static final int MAX_CONTENTS = (1 << 24) - 1;
+    public static final int MAX_CONTENTS = ProtocolLimits.MAX_ENCODABLE_CONTENTS;
     public static final int LENGTH_FIELD_LENGTH = FsChaCha20.CHUNK_LENGTH;
     public static final int HEADER_LENGTH = 1;
     /** Wire bytes beyond the contents: length field, header and tag. */

@@ -98,4 +98,11 @@ class PacketEncoderTest {
         assertFalse(a.toString().contains("65") || a.toString().contains("41") || a.toString().contains("AB"));
         assertThrows(NullPointerException.class, () -> new Packet(false, null));
     }
+
+    @Test
+    void theSharedLimitsAreTheEncodersOwn() {
+        assertEquals(PacketEncoder.OVERHEAD, org.bip324shaper.core.ProtocolLimits.PACKET_OVERHEAD);
+        byte[] wire = PacketEncoder.sending(KEYS, AeadBackend.preferred()).encode(new byte[7], false, null);
+        assertEquals(7 + org.bip324shaper.core.ProtocolLimits.PACKET_OVERHEAD, wire.length);
+    }
 }
