@@ -133,6 +133,11 @@ public final class Bitcoind implements Closeable {
         return rpc;
     }
 
+    /** Its regtest debug.log (gone after {@link #close()}). */
+    public Path debugLog() {
+        return datadir.resolve("regtest").resolve("debug.log");
+    }
+
     /** bitcoind's console output and the end of its debug.log, for failure messages. */
     public String output() {
         StringBuilder sb = new StringBuilder();

@@ -1,6 +1,8 @@
 package org.bip324shaper.it.wallet;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -52,6 +54,11 @@ import org.bitcoinj.wallet.Wallet;
  *
  * A step that does not happen within its timeout prints {@code ERROR <what>} and exits with status 2.
  *
+ * <p>With {@value #ON_COMMAND} as the number of payments the wallet pays when told instead: once coins are
+ * spendable it reads stdin, and each {@code pay} line makes it pay the amount to its own address (the pay-to argument
+ * is then unused): {@code PAYING}, then {@code SENT}, and {@code BROADCAST} whenever that payment is relayed back,
+ * while the next command may already come. {@code stop} or the end of stdin stops the PeerGroup: {@code DONE}.
+ *
  * <p>Arguments: {@code <port> <nio|blocking> <pay-to address> <amount sat> [step timeout seconds] [payments]}. The
  * system property {@value #ROUTE_PROPERTY}, for the blocking client only, says how its sockets are made:
  * {@code direct} (the default; the agent, if attached, intercepts them), {@code socks=HOST:PORT} (through a SOCKS5
@@ -67,6 +74,8 @@ public final class WalletMain {
     private static final PrintStream OUT = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     /** The system property with the blocking client's socket route (see the class comment). */
     public static final String ROUTE_PROPERTY = "wallet.route";
+    /** The payments argument that makes the wallet pay on stdin's {@code pay} lines (see the class comment). */
+    public static final String ON_COMMAND = "stdin";
 
     private WalletMain() {
     }
@@ -89,10 +98,11 @@ public final class WalletMain {
         Address payTo = AddressParser.getDefault(BitcoinNetwork.REGTEST).parseAddress(args[2]);
         Coin amount = Coin.valueOf(Long.parseLong(args[3]));
         Duration timeout = Duration.ofSeconds(args.length > 4 ? Long.parseLong(args[4]) : 120);
-        int payments = args.length > 5 ? Integer.parseInt(args[5]) : 1;
+        boolean onCommand = args.length > 5 && args[5].equals(ON_COMMAND);
+        int payments = args.length > 5 && !onCommand ? Integer.parseInt(args[5]) : 1;
         String route = System.getProperty(ROUTE_PROPERTY, "direct");
         try {
-            run(port, client, payTo, amount, timeout, payments, route);
+            run(port, client, payTo, amount, timeout, onCommand ? -1 : payments, route);
             System.exit(0);
         } catch (TimeoutException e) {
             OUT.println("ERROR timed out waiting for " + e.getMessage());
@@ -100,6 +110,7 @@ public final class WalletMain {
         }
     }
 
+    /** @param payments how many to pay to {@code payTo} one after another; negative: on command (stdin) */
     private static void run(int port, Client client, Address payTo, Coin amount, Duration timeout, int payments,
                             String route)
             throws Exception {
@@ -128,6 +139,10 @@ public final class WalletMain {
 
         await(spendable(wallet, chain), timeout, "spendable coins");
         printBalance(wallet);
+        if (payments < 0) {
+            payOnCommand(peers, wallet, amount);
+            return;
+        }
 
         Transaction tx = null;
         for (int i = 1; i <= payments; i++) {
@@ -151,6 +166,26 @@ public final class WalletMain {
             throw new TimeoutException("the node to disconnect");
         }
         OUT.println("DISCONNECTED");
+        peers.stop();
+        OUT.println("DONE");
+    }
+
+    /** Pays {@code amount} to the wallet itself on each {@code pay} line of stdin, until {@code stop} or its end. */
+    private static void payOnCommand(PeerGroup peers, Wallet wallet, Coin amount) throws Exception {
+        BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        int n = 0;
+        for (String line; (line = commands.readLine()) != null && !line.strip().equals("stop"); ) {
+            if (!line.strip().equals("pay")) {
+                throw new IllegalArgumentException("unknown command '" + line + "' (pay, stop)");
+            }
+            n++;
+            OUT.println("PAYING " + n + " " + System.currentTimeMillis());
+            Wallet.SendResult sent = wallet.sendCoins(peers, SendRequest.to(wallet.currentReceiveAddress(), amount));
+            Transaction tx = sent.transaction();
+            OUT.println("SENT " + tx.getTxId());
+            sent.getBroadcast().awaitRelayed().thenRun(() -> OUT.println("BROADCAST " + tx.getTxId() + " "
+                    + amount.value + " " + tx.getFee().value));
+        }
         peers.stop();
         OUT.println("DONE");
     }

@@ -6,6 +6,8 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +31,8 @@ public final class WalletProcess implements Closeable {
     private final StringBuilder stderr = new StringBuilder();
     private final Thread stdoutReader;
     private final Thread stderrReader;
+    /** The wallet's stdin, for {@link WalletMain#ON_COMMAND} runs. */
+    private final Writer commands;
     /** Guarded by stdout: how many lines {@link #awaitLine} has handed out. */
     private int consumed;
 
@@ -93,7 +97,7 @@ public final class WalletProcess implements Closeable {
     private WalletProcess(List<String> command) throws IOException {
         this.command = List.copyOf(command);
         this.process = new ProcessBuilder(command).start();
-        process.getOutputStream().close();
+        this.commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         this.stdoutReader = reader(process.getInputStream(), "stdout", line -> {
             synchronized (stdout) {
                 stdout.add(line);
@@ -167,6 +171,14 @@ public final class WalletProcess implements Closeable {
         }
     }
 
+    /** Sends one command line to the wallet's stdin ({@link WalletMain#ON_COMMAND}). */
+    public void tell(String command) throws IOException {
+        synchronized (commands) {
+            commands.write(command + "\n");
+            commands.flush();
+        }
+    }
+
     /** Waits for the process to exit and its output to be read; returns its exit status. */
     public int awaitExit(Duration timeout) throws InterruptedException, TimeoutException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -206,6 +218,11 @@ public final class WalletProcess implements Closeable {
 
     @Override
     public void close() {
+        try {
+            commands.close();
+        } catch (IOException ignored) {
+            // the process already ended
+        }
         if (process.isAlive()) {
             process.destroyForcibly();
             try {
