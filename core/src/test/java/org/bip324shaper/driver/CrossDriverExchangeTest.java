@@ -19,6 +19,7 @@ import org.bip324shaper.core.shaping.PaddingStrategy;
 import org.bip324shaper.core.shaping.RandomDecoys;
 import org.bip324shaper.core.shaping.TrafficConfig;
 import org.bip324shaper.core.shaping.TrafficStats;
+import org.bip324shaper.core.testing.Await;
 import org.bip324shaper.driver.Loopback.Kind;
 import org.bip324shaper.driver.Loopback.Pair;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -101,10 +102,9 @@ class CrossDriverExchangeTest {
         long decoysWritten = e.stats().snapshot().written().decoyPackets();
         if (decoys) {
             long before = decoysWritten;
-            while (decoysWritten == before) {
-                Thread.sleep(2);
-                decoysWritten = e.stats().snapshot().written().decoyPackets();
-            }
+            Await.until("a tick decoy went out after the messages",
+                    () -> e.stats().snapshot().written().decoyPackets() > before);
+            decoysWritten = e.stats().snapshot().written().decoyPackets();
         }
         e.send(END);
         e.flush();
