@@ -171,41 +171,24 @@ class CloseDeliversTest {
                     Loopback.options(Role.INITIATOR, TrafficConfig.DEFAULT).closeLinger(Duration.ofMillis(300)),
                     Loopback.options(Role.RESPONDER, TrafficConfig.DEFAULT))) {
                 ShapedProtocol sender = ((Endpoint.Blocking) pair.initiator()).p;
-                Future<?> writer = loopback.pool.submit(() -> {
+                Threads.Started<Object> writer = Threads.start(loopback.pool, () -> {
                     for (int i = 0; i < 64; i++) {
                         sender.write(new NetworkMessage("block", new byte[1 << 20])); // blocks once buffers fill
                     }
                     return null;
                 });
-                awaitStalled(sender); // the writer now holds the write lock, stuck in a write the peer never takes
+                // the writer now holds the write lock, stuck in a write the peer never takes
+                Threads.awaitWriteBlockedIn(writer.thread().get(), ShapedProtocol.class, "write");
                 long start = System.nanoTime();
                 sender.close();
                 long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                 assertTrue(millis >= 250 && millis < 3_000, "close took " + millis + " ms against a 300 ms linger");
                 assertTrue(sender.undelivered().messages() > 0, "the silent peer cannot have taken 64 MiB");
                 java.util.concurrent.ExecutionException failed = assertThrows(
-                        java.util.concurrent.ExecutionException.class, writer::get);
+                        java.util.concurrent.ExecutionException.class, writer.result()::get);
                 assertTrue(failed.getCause() instanceof IOException, failed.getCause().toString());
             }
         });
-    }
-
-    /** Waits until the sender's packet count has not moved for 300 ms (a 1 MiB loopback write takes a few ms). */
-    private static void awaitStalled(ShapedProtocol sender) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        long last = -1;
-        long since = System.nanoTime();
-        while (System.nanoTime() < deadline) {
-            long now = sender.stats().snapshot().written().genuinePackets();
-            if (now != last) {
-                last = now;
-                since = System.nanoTime();
-            } else if (now > 0 && System.nanoTime() - since > TimeUnit.MILLISECONDS.toNanos(300)) {
-                return;
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("the writer never stalled");
     }
 
     private static List<NetworkMessage> receiveUntilEnd(Endpoint e) throws IOException {

@@ -21,10 +21,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.bip324shaper.core.AuthenticationException;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.Role;
@@ -36,6 +38,9 @@ import org.bip324shaper.core.shaping.PaddingStrategy;
 import org.bip324shaper.core.shaping.RandomDecoys;
 import org.bip324shaper.core.shaping.ShapingSession;
 import org.bip324shaper.core.shaping.TrafficConfig;
+import org.bip324shaper.core.testing.Await;
+import org.bip324shaper.core.trace.Direction;
+import org.bip324shaper.core.trace.TraceRecorder;
 import org.bip324shaper.driver.Loopback.Kind;
 import org.bip324shaper.driver.Loopback.Pair;
 import org.junit.jupiter.api.Test;
@@ -72,12 +77,12 @@ class DriverLifecycleTest {
             try (Pair pair = loopback.connect(kind, kind, TrafficConfig.DEFAULT)) {
                 Endpoint closer = closeInitiator ? pair.initiator() : pair.responder();
                 Endpoint other = closeInitiator ? pair.responder() : pair.initiator();
-                Future<NetworkMessage> pending = loopback.pool.submit(other::receive);
-                Thread.sleep(20); // let the read block
+                Threads.Started<NetworkMessage> pending = Threads.start(loopback.pool, other::receive);
+                Threads.awaitBlockedIn(pending.thread().get(), other.getClass(), "receive");
                 closer.close();
                 closer.close(); // idempotent
 
-                Throwable e = failure(pending);
+                Throwable e = failure(pending.result());
                 assertInstanceOf(EOFException.class, e, "the peer's read ends with EOF");
                 assertThrows(IOException.class, closer::receive, "reads after close fail");
                 assertThrows(IOException.class, () -> {
@@ -94,11 +99,15 @@ class DriverLifecycleTest {
     @EnumSource(Kind.class)
     void peerResetMidPacketFailsThePendingRead(Kind kind) {
         assertTimeoutPreemptively(LIMIT, () -> {
-            try (WithPeer c = connectToPeer(kind)) {
+            InboundBytes inbound = new InboundBytes();
+            try (WithPeer c = connectToPeer(kind, TrafficConfig.DEFAULT, inbound)) {
                 Future<NetworkMessage> pending = loopback.pool.submit(c.driver::receive);
                 byte[] packet = c.peer.encrypt(new NetworkMessage("tx", new byte[1000]));
+                long before = inbound.total();
                 c.peer.writeRaw(packet, 0, packet.length / 2);
-                Thread.sleep(20); // the half packet arrives first, then the RST
+                // the driver has read the half packet, then the RST comes
+                Await.until("the driver read the half packet", () -> inbound.total() >= before + packet.length / 2,
+                        () -> (inbound.total() - before) + " of " + packet.length / 2 + " bytes read");
                 c.peer.reset();
                 Throwable e = failure(pending);
                 assertInstanceOf(IOException.class, e);
@@ -130,17 +139,17 @@ class DriverLifecycleTest {
                 AtomicInteger written = new AtomicInteger();
                 NetworkMessage big = new NetworkMessage("block", new byte[1 << 20]);
                 int attempts = 256; // far more than any socket buffers hold
-                Future<?> writer = loopback.pool.submit(() -> {
+                Threads.Started<Object> writer = Threads.start(loopback.pool, () -> {
                     for (int i = 0; i < attempts; i++) {
                         c.driver.send(big);
                         written.incrementAndGet();
                     }
                     return null;
                 });
-                waitUntilStuck(written);
+                Threads.awaitWriteBlockedIn(writer.thread().get(), c.driver.getClass(), "send");
                 assertTrue(written.get() < attempts, "writes never blocked");
                 c.driver.close();
-                assertInstanceOf(IOException.class, failure(writer), "the blocked writer gets an exception");
+                assertInstanceOf(IOException.class, failure(writer.result()), "the blocked writer gets an exception");
             }
         });
     }
@@ -301,8 +310,9 @@ class DriverLifecycleTest {
     @EnumSource(Kind.class)
     void noThreadRemainsAfterClose(Kind kind) {
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
-            awaitNoDriverThreads(); // earlier tests' shared timer may still be idling out
-            int baseline = Thread.activeCount();
+            Threads.awaitEnded("earlier tests' driver threads (the shared timer idles out)",
+                    Threads.named(Threads.DRIVER_PREFIX));
+            Set<Thread> before = Threads.live();
             TrafficConfig shaped = TrafficConfig.builder().padding(PaddingStrategy.RANDOM)
                     .decoys(new RandomDecoys(Duration.ofMillis(2), 1.0, 1, 64, 3)).build();
             try (Loopback own = new Loopback()) {
@@ -315,27 +325,24 @@ class DriverLifecycleTest {
                     pair.initiator().flush();
                     assertEquals(PING, pair.responder().receive());
                 }
-                assertTrue(driverThreads() > 0, "the drivers run something while open");
+                Set<Thread> started = Threads.named(Threads.DRIVER_PREFIX);
+                // blocking: a decoy thread per end; async: none of its own, the shared tick timer for all of them
+                long decoyThreads = started.stream().filter(t -> t.getName().startsWith("bip324-decoys-")).count();
+                assertEquals(kind == Kind.BLOCKING ? 2L * pairs.size() : 0, decoyThreads, Threads.names(started));
+                assertTrue(kind == Kind.BLOCKING || started.stream().anyMatch(t -> t.getName().startsWith(
+                        "bip324-ticks-")), "the async decoys run on the shared timer: " + Threads.names(started));
                 for (Pair pair : pairs) {
                     pair.close();
                 }
+                Threads.awaitEnded("the driver threads of closed connections", started);
             }
-            awaitNoDriverThreads();
-            while (Thread.activeCount() > baseline) {
-                Thread.sleep(10);
-            }
+            Threads.awaitEnded("every driver thread", Threads.named(Threads.DRIVER_PREFIX));
+            // and nothing else the drivers may have started under another name (the common pool runs Pair.close)
+            Set<Thread> others = Threads.live();
+            others.removeAll(before);
+            others.removeIf(t -> t.getName().startsWith("ForkJoinPool.commonPool-"));
+            Threads.awaitEnded("every other thread started while the connections were open", others);
         });
-    }
-
-    static long driverThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("bip324-")).count();
-    }
-
-    /** Waits (under the caller's preemptive timeout) until no bip324-* thread is alive. */
-    static void awaitNoDriverThreads() throws InterruptedException {
-        while (driverThreads() > 0) {
-            Thread.sleep(10);
-        }
     }
 
     // --- helpers -----------------------------------------------------------------------------------------------
@@ -346,7 +353,11 @@ class DriverLifecycleTest {
     }
 
     private static WithPeer connectToPeer(Kind kind, TrafficConfig config) throws Exception {
-        ConnectionOptions options = Loopback.options(Role.INITIATOR, config);
+        return connectToPeer(kind, config, TraceRecorder.NONE);
+    }
+
+    private static WithPeer connectToPeer(Kind kind, TrafficConfig config, TraceRecorder recorder) throws Exception {
+        ConnectionOptions options = Loopback.options(Role.INITIATOR, config).recorder(recorder);
         try (ServerSocket server = new ServerSocket(0, 1, Loopback.LOCALHOST)) {
             Future<EnginePeer> peer = loopback.pool.submit(() -> new EnginePeer(server.accept(), Role.RESPONDER)
                     .handshake());
@@ -369,12 +380,23 @@ class DriverLifecycleTest {
         }
     }
 
-    /** Waits until the counter stops moving for a while: the writer is blocked. */
-    private static void waitUntilStuck(AtomicInteger counter) throws InterruptedException {
-        int last = -1;
-        while (counter.get() != last) {
-            last = counter.get();
-            Thread.sleep(300);
+    /** Counts the bytes the driver's socket reads returned. */
+    private static final class InboundBytes implements TraceRecorder {
+        private final AtomicLong total = new AtomicLong();
+
+        @Override
+        public void message(long timeNanos, Direction direction, String type, int payloadLength) {
+        }
+
+        @Override
+        public void write(long timeNanos, Direction direction, int bytes) {
+            if (direction == Direction.INBOUND) {
+                total.addAndGet(bytes);
+            }
+        }
+
+        long total() {
+            return total.get();
         }
     }
 
