@@ -11,12 +11,14 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A stand-in for Tor: a plain SOCKS5 server (no auth, CONNECT) that forwards bytes untouched and records what
- * destinations were asked for, as the client wrote them (a host name stays a name).
+ * A stand-in for Tor: a plain SOCKS5 server (no auth, CONNECT) on loopback that forwards bytes untouched and records
+ * what destinations were asked for, as the client wrote them (a host name stays a name). {@link #close()} closes the
+ * client and the destination sockets. Used by the agent's tests and, through the agent's test-jar, by it-tests.
  */
 public final class PlainSocksForwarder implements java.io.Closeable {
     private final LoopbackServer server;
     private final List<String> destinations = new CopyOnWriteArrayList<>();
+    private final List<Socket> destinationSockets = new CopyOnWriteArrayList<>();
 
     public PlainSocksForwarder() throws IOException {
         this.server = new LoopbackServer(this::serve);
@@ -51,6 +53,7 @@ public final class PlainSocksForwarder implements java.io.Closeable {
         int port = in.readUnsignedShort();
         destinations.add(host + ":" + port);
         try (Socket peer = new Socket(host, port)) {
+            destinationSockets.add(peer);
             out.write(new byte[] {5, 0, 0, 1, 0, 0, 0, 0, 0, 0});
             Thread up = new Thread(() -> copy(in, peer), "forwarder-up");
             up.setDaemon(true);
@@ -78,6 +81,12 @@ public final class PlainSocksForwarder implements java.io.Closeable {
 
     @Override
     public void close() throws IOException {
-        server.close();
+        try {
+            for (Socket peer : destinationSockets) {
+                peer.close();
+            }
+        } finally {
+            server.close();
+        }
     }
 }

@@ -69,14 +69,15 @@ public final class WalletJvm {
     }
 
     /**
-     * The wallet's classpath: this test classpath without the project's own core and its BouncyCastle, so the
+     * The wallet's classpath: this test classpath without the project's own core and its BouncyCastle (and the
+     * agent's test helpers), so the
      * wallet JVM holds what a real bitcoinj wallet holds (bitcoinj with its signed bcprov-jdk15to18) and meets our
      * code only through the agent jar, whose BouncyCastle is relocated.
      */
     public static String walletClasspath() {
         List<String> entries = new ArrayList<>();
         for (String entry : testClasspath()) {
-            if (!entry.isBlank() && !isProjectCryptoStack(entry)) {
+            if (!entry.isBlank() && !isProjectCryptoStack(entry) && !isAgentTestHelpers(entry)) {
                 entries.add(entry);
             }
         }
@@ -87,6 +88,13 @@ public final class WalletJvm {
         String e = entry.replace('\\', '/').toLowerCase(Locale.ROOT);
         return e.contains("bcprov-jdk18on") || e.contains("/bip324-core-") || e.endsWith("/core/target/classes")
                 || e.endsWith("/core/target/classes/");
+    }
+
+    /** The agent's test-jar (its test helpers), which the tests use and the wallet must not see. */
+    static boolean isAgentTestHelpers(String entry) {
+        String e = entry.replace('\\', '/').toLowerCase(Locale.ROOT);
+        return (e.contains("/bip324-agent-") && e.endsWith("-tests.jar")) || e.endsWith("/agent/target/test-classes")
+                || e.endsWith("/agent/target/test-classes/");
     }
 
     /**

@@ -27,5 +27,15 @@ class WalletJvmTest {
         assertTrue(entries.stream().anyMatch(e -> e.contains("bcprov-jdk15to18")), entries.toString());
         assertTrue(entries.stream().anyMatch(e -> e.replace('\\', '/').endsWith("test-classes")), entries.toString());
         assertFalse(entries.stream().anyMatch(WalletJvm::isProjectCryptoStack), entries.toString());
+        assertFalse(entries.stream().anyMatch(WalletJvm::isAgentTestHelpers), entries.toString());
+    }
+
+    @Test
+    void theWalletClasspathDropsTheAgentsTestHelpers() {
+        assertTrue(WalletJvm.isAgentTestHelpers("/work/project/agent/target/test-classes"));
+        assertTrue(WalletJvm.isAgentTestHelpers(
+                "/m2/org/bip324shaper/bip324-agent/0.1.0-SNAPSHOT/bip324-agent-0.1.0-SNAPSHOT-tests.jar"));
+        assertFalse(WalletJvm.isAgentTestHelpers("/work/project/it-tests/target/test-classes"));
+        assertFalse(WalletJvm.isAgentTestHelpers("/work/project/agent/target/bip324-agent.jar"));
     }
 }

@@ -6,10 +6,8 @@ import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.Rectangle;
-import java.awt.RenderingHints;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Path2D;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,8 +18,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
-import javax.imageio.ImageIO;
-
+import org.bip324shaper.bench.shape.plot.CostPanel;
+import org.bip324shaper.bench.shape.plot.Figure;
 import org.bip324shaper.core.trace.Direction;
 
 /**
@@ -68,79 +66,41 @@ final class ParetoPlot {
                         e -> e.tpr(Direction.OUTBOUND, "A3-block-window"), 0.05, 0, 1.05),
                 new Panel("A5 ping lattice (ours)", "TPR at 1% FPR",
                         e -> e.tpr(Direction.OUTBOUND, "A5-ping-lattice"), 0.05, 0, 1.05));
-        BufferedImage image = new BufferedImage(PANEL_W * panels.size(), PANEL_H + 40, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, image.getWidth(), image.getHeight());
-            Map<String, Color> colours = new LinkedHashMap<>();
-            for (Evaluation e : evaluations) {
-                colours.putIfAbsent(e.workload(), COLOURS[colours.size() % COLOURS.length]);
-            }
+        Map<String, Color> colours = new LinkedHashMap<>();
+        for (Evaluation e : evaluations) {
+            colours.putIfAbsent(e.workload(), COLOURS[colours.size() % COLOURS.length]);
+        }
+        int height = PANEL_H + 40;
+        Figure.writePng(PANEL_W * panels.size(), height, g -> {
             for (int i = 0; i < panels.size(); i++) {
                 drawPanel(g, i * PANEL_W, panels.get(i), evaluations, colours);
             }
-            drawLegend(g, colours, image.getHeight() - 22);
-        } finally {
-            g.dispose();
-        }
-        if (!ImageIO.write(image, "png", png.toFile())) {
-            throw new IOException("no PNG writer available");
-        }
+            drawLegend(g, colours, height - 22);
+        }, png);
     }
 
     private static void drawPanel(Graphics2D g, int x0, Panel panel, List<Evaluation> evaluations,
             Map<String, Color> colours) {
-        int plotW = PANEL_W - LEFT - RIGHT;
-        int plotH = PANEL_H - TOP - BOTTOM;
-        int px = x0 + LEFT;
-        int py = TOP;
-        Axis xAxis = v -> px + (Math.log10(clampX(v)) - Math.log10(X_MIN))
-                / (Math.log10(X_MAX) - Math.log10(X_MIN)) * plotW;
-        Axis yAxis = v -> py + plotH - (Math.max(panel.yMin, Math.min(panel.yMax, v)) - panel.yMin)
-                / (panel.yMax - panel.yMin) * plotH;
-        // target region
-        g.setColor(new Color(220, 245, 220));
-        double tx = xAxis.at(10);
-        double ty = yAxis.at(panel.target);
-        g.fillRect(px, (int) ty, (int) (tx - px), (int) (py + plotH - ty));
-        // grid and ticks
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        for (double v = X_MIN; v <= X_MAX * 1.001; v *= 10) {
-            int x = (int) xAxis.at(v);
-            g.setColor(new Color(230, 230, 230));
-            g.drawLine(x, py, x, py + plotH);
-            g.setColor(Color.DARK_GRAY);
-            String label = v < 1 ? String.format(Locale.ROOT, "%.2f%%", v) : String.format(Locale.ROOT, "%.0f%%", v);
-            g.drawString(label, x - g.getFontMetrics().stringWidth(label) / 2, py + plotH + 15);
-        }
-        double step = niceStep(panel.yMax - panel.yMin);
-        for (double v = Math.ceil(panel.yMin / step) * step; v <= panel.yMax + 1e-9; v += step) {
-            int y = (int) yAxis.at(v);
-            g.setColor(new Color(230, 230, 230));
-            g.drawLine(px, y, px + plotW, y);
-            g.setColor(Color.DARK_GRAY);
-            String label = step < 1 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.0f", v);
-            g.drawString(label, px - 6 - g.getFontMetrics().stringWidth(label), y + 4);
-        }
-        g.setColor(Color.BLACK);
-        g.drawRect(px, py, plotW, plotH);
+        CostPanel area = new CostPanel(x0 + LEFT, TOP, PANEL_W - LEFT - RIGHT, PANEL_H - TOP - BOTTOM, X_MIN, X_MAX,
+                panel.yMin, panel.yMax);
+        int px = area.left();
+        int py = area.top();
+        int plotW = area.width();
+        int plotH = area.height();
+        area.shadeGoal(g, 10, panel.target);
+        area.xGrid(g, new double[] {0.01, 0.1, 1, 10, 100, 1000}, v -> v < 1
+                ? String.format(Locale.ROOT, "%.2f%%", v) : String.format(Locale.ROOT, "%.0f%%", v));
+        area.yGrid(g);
+        area.frame(g, panel.title, "overhead as % of RANDOM decoys' bytes (log; <= 10% is the target)");
+        g.drawString(panel.axis + " (lower is better)", px, py - 8);
+        double tx = area.x(10);
+        double ty = area.y(panel.target);
         // targets
         g.setColor(new Color(0, 120, 0));
         g.setStroke(new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {5, 4}, 0));
         g.drawLine((int) tx, py, (int) tx, py + plotH);
         g.drawLine(px, (int) ty, px + plotW, (int) ty);
         g.setStroke(new BasicStroke(1));
-        // titles
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-        g.drawString(panel.title, px, py - 25);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        g.drawString(panel.axis + " (lower is better)", px, py - 8);
-        String xLabel = "overhead as % of RANDOM decoys' bytes (log; <= 10% is the target)";
-        g.drawString(xLabel, px + (plotW - g.getFontMetrics().stringWidth(xLabel)) / 2, py + plotH + 35);
         // points and fronts, per workload
         List<Rectangle> labels = new ArrayList<>();
         for (Map.Entry<String, Color> series : colours.entrySet()) {
@@ -149,7 +109,7 @@ final class ParetoPlot {
             for (Evaluation e : evaluations) {
                 double y = panel.y.applyAsDouble(e);
                 if (e.workload().equals(series.getKey()) && Double.isFinite(y)) {
-                    points.add(new double[] {clampX(e.cost().percentOfRandomDecoys()), y});
+                    points.add(new double[] {area.clampX(e.cost().percentOfRandomDecoys()), y});
                     names.add(e.strategy());
                 }
             }
@@ -158,20 +118,20 @@ final class ParetoPlot {
             List<double[]> front = front(points);
             Path2D line = new Path2D.Double();
             for (int i = 0; i < front.size(); i++) {
-                double x = xAxis.at(front.get(i)[0]);
-                double y = yAxis.at(front.get(i)[1]);
+                double x = area.x(front.get(i)[0]);
+                double y = area.y(front.get(i)[1]);
                 if (i == 0) {
                     line.moveTo(x, y);
                 } else {
-                    line.lineTo(x, yAxis.at(front.get(i - 1)[1]));
+                    line.lineTo(x, area.y(front.get(i - 1)[1]));
                     line.lineTo(x, y);
                 }
             }
             g.draw(line);
             g.setStroke(new BasicStroke(1));
             for (int i = 0; i < points.size(); i++) {
-                double x = xAxis.at(points.get(i)[0]);
-                double y = yAxis.at(points.get(i)[1]);
+                double x = area.x(points.get(i)[0]);
+                double y = area.y(points.get(i)[1]);
                 g.fill(new Ellipse2D.Double(x - 4, y - 4, 8, 8));
                 label(g, shortName(names.get(i)), x, y, labels, new Rectangle(px, py, plotW, plotH));
             }
@@ -242,24 +202,4 @@ final class ParetoPlot {
         return strategy.length() <= 24 ? strategy : strategy.substring(0, 21) + "...";
     }
 
-    private static double clampX(double v) {
-        return Math.max(X_MIN, Math.min(X_MAX, Double.isFinite(v) ? v : X_MAX));
-    }
-
-    private static double niceStep(double range) {
-        double raw = range / 8;
-        double magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
-        for (double m : new double[] {1, 2, 5, 10}) {
-            if (m * magnitude >= raw) {
-                return m * magnitude;
-            }
-        }
-        return 10 * magnitude;
-    }
-
-    /** A value-to-pixel mapping. */
-    @FunctionalInterface
-    private interface Axis {
-        double at(double value);
-    }
 }
