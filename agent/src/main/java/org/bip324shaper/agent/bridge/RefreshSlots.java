@@ -44,6 +44,8 @@ final class RefreshSlots {
     private NetworkMessage lastGetblocks;
     /** Block hashes the peer announced since {@link #lastGetblocks} went out, newest first. */
     private final Deque<byte[]> announced = new ArrayDeque<>();
+    /** The newest block hash the peer announced on this session (its tip as far as the link knows), or null. */
+    private byte[] tip;
     private long slots;
     private long dummySlots;
     private long heldMessages;
@@ -51,7 +53,11 @@ final class RefreshSlots {
     /** A refresh message that goes out now (the session's first ones, a connection's later ones): cache it. */
     void passed(NetworkMessage m) {
         switch (m.command()) {
-            case "filterload" -> lastFilterload = m;
+            case "filterload" -> {
+                // a held filterload equals the one the peer already had: sent after this one it would undo it
+                held.removeIf(h -> h.command().equals("filterload"));
+                lastFilterload = m;
+            }
             case "getblocks" -> {
                 lastGetblocks = m;
                 announced.clear();
@@ -64,6 +70,37 @@ final class RefreshSlots {
     void hold(NetworkMessage m) {
         held.add(m);
         heldMessages++;
+    }
+
+    /**
+     * Whether holding {@code m} loses the wallet nothing: a {@code filterload} equal to the one last loaded on the
+     * session (bitcoinj keeps one tweak per PeerGroup, so an unchanged key set gives the same bytes), or a
+     * {@code getblocks} whose locator starts at the peer's tip (Core answers it with nothing). Anything else the
+     * wallet needs now: a changed filter decides which transactions and merkleblock matches reach it, and a
+     * getblocks from behind the tip is bitcoinj's only way to fetch blocks it missed (an orphan's recovery).
+     */
+    boolean redundant(NetworkMessage m) {
+        return switch (m.command()) {
+            case "filterload" -> lastFilterload != null && lastFilterload.payload().equals(m.payload());
+            case "getblocks" -> tip != null && Arrays.equals(tip, locatorHead(m));
+            default -> false;
+        };
+    }
+
+    /** The first locator hash of a getblocks (the wallet's chain head), or null if it does not parse. */
+    private static byte[] locatorHead(NetworkMessage getblocks) {
+        ByteBuffer p = getblocks.payload().order(ByteOrder.LITTLE_ENDIAN);
+        if (p.remaining() < 4) {
+            return null;
+        }
+        p.getInt();
+        long count = readCompactSize(p);
+        if (count < 1 || p.remaining() < HASH_LENGTH) {
+            return null;
+        }
+        byte[] head = new byte[HASH_LENGTH];
+        p.get(head);
+        return head;
     }
 
     boolean hasHeld() {
@@ -87,6 +124,7 @@ final class RefreshSlots {
             byte[] hash = new byte[HASH_LENGTH];
             p.get(hash);
             if ((type & ~MSG_WITNESS_FLAG) == MSG_BLOCK) {
+                tip = hash;
                 announced.addFirst(hash);
                 if (announced.size() > MAX_LOCATOR_HASHES) {
                     announced.removeLast();

@@ -57,6 +57,13 @@ import org.bip324shaper.driver.MessageTransport;
  * closes. While its refresh waits the wallet does not learn the blocks after its locator; the session's filter is the one loaded before, which holds the same keys (bitcoinj loads a
  * filter with look-ahead keys), and blocks announced meanwhile are still fetched with {@code getdata}.
  *
+ * <p>Why only redundant ones are held: with {@code pings} bitcoinj's ping after a block getdata (its end marker for a
+ * merkleblock's transactions) is answered here, so a last merkleblock can still be unprocessed when bitcoinj drops the
+ * peer after a payment; the spliced redial gets the session's old start height, so bitcoinj sends no getblocks, and
+ * the next block is an orphan whose only recovery is a getblocks from its head. Holding that one (as this link did)
+ * left the payment unconfirmed for the whole slot. So a refresh message waits only if the peer would answer it with
+ * nothing ({@link RefreshSlots#redundant}); everything else passes at once.
+ *
  * <p>Threads: the peer's messages are read on one task of the bridge's pool for the link's whole life; each wallet
  * connection's messages on its own task; timers on the bridge's timer thread.
  */
@@ -243,7 +250,7 @@ final class UpstreamLink {
         }
         if (normalize.contains(Normalization.REFRESH) && RefreshSlots.COMMANDS.contains(command)) {
             synchronized (this) {
-                if (from.refreshWaits && !ended && RefreshSlots.HELD.contains(command)) {
+                if (from.refreshWaits && !ended && RefreshSlots.HELD.contains(command) && refresh.redundant(m)) {
                     refresh.hold(m);
                     from.toPeer.addAndGet(V1FrameEncoder.HEADER_LENGTH + m.payloadLength());
                     return;

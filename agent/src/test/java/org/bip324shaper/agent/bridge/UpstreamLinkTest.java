@@ -296,14 +296,17 @@ class UpstreamLinkTest {
         assertEquals("filterload", poll(s.session().peer).command());
         assertEquals("mempool", poll(s.session().peer).command());
         assertEquals("getblocks", poll(s.session().peer).command());
-        // bitcoinj drops the peer after a broadcast and redials: spliced, its refresh is held
+        s.session().peer.inbox.add(blockInv(hash(0x20))); // the wallet fetched it: its head is the peer's tip
+        assertEquals("inv", ((QueueTransport) s.attached().transport).next("inv").command());
+        // bitcoinj drops the peer after a broadcast and redials: spliced, its refresh (the same filter, a locator
+        // from the peer's tip, so nothing the peer would answer) is held
         assertEquals(UpstreamLink.Detached.PARKED, s.link().detach(s.attached(), true));
         QueueTransport wallet2 = new QueueTransport();
         UpstreamLink.Wallet second = new UpstreamLink.Wallet(2, wallet2, true, () -> { });
         assertTrue(s.link().splice(second));
         s.link().fromWallet(second, message("version"));
         s.link().fromWallet(second, message("verack"));
-        NetworkMessage newFilter = filterload(2);
+        NetworkMessage newFilter = filterload(1);
         NetworkMessage newLocator = getblocks(hash(0x20), hash(0x10));
         s.link().fromWallet(second, newFilter);
         s.link().fromWallet(second, message("mempool"));
@@ -338,10 +341,55 @@ class UpstreamLinkTest {
         assertEquals(UpstreamLink.Detached.PARKED, s.link().detach(s.attached(), true));
         UpstreamLink.Wallet second = new UpstreamLink.Wallet(2, new QueueTransport(), true, () -> { });
         assertTrue(s.link().splice(second));
-        s.link().fromWallet(second, filterload(2));
+        s.link().fromWallet(second, filterload(1));
         assertNull(s.session().peer.written.peek(), "held for a slot 5 min away");
         s.link().end("test", true);
-        assertEquals(filterload(2), poll(s.session().peer));
+        assertEquals(filterload(1), poll(s.session().peer));
         assertTrue(s.session().closed.await(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /** A spliced connection with the first refresh out and the peer's tip at 0x20; the slot is 5 min away. */
+    private Started splicedAfterRefresh(UpstreamLink.Wallet second) throws Exception {
+        Started s = start(new UpstreamLink.Timing(Duration.ofSeconds(10), Duration.ofSeconds(30),
+                Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofMinutes(5)));
+        s.session().peer.inbox.add(pongFor(s.firstKeepalive()));
+        s.link().fromWallet(s.attached(), filterload(1));
+        s.link().fromWallet(s.attached(), getblocks(hash(0x10)));
+        assertEquals("filterload", poll(s.session().peer).command());
+        assertEquals("getblocks", poll(s.session().peer).command());
+        s.session().peer.inbox.add(blockInv(hash(0x20)));
+        assertEquals("inv", ((QueueTransport) s.attached().transport).next("inv").command());
+        assertEquals(UpstreamLink.Detached.PARKED, s.link().detach(s.attached(), true));
+        assertTrue(s.link().splice(second));
+        return s;
+    }
+
+    /** bitcoinj's orphan recovery: its head is behind the peer's tip, so the answer carries blocks it lacks. */
+    @Test
+    void aGetblocksFromBehindThePeersTipPassesAtOnce() throws Exception {
+        UpstreamLink.Wallet second = new UpstreamLink.Wallet(2, new QueueTransport(), true, () -> { });
+        Started s = splicedAfterRefresh(second);
+        NetworkMessage behind = getblocks(hash(0x10));
+        s.link().fromWallet(second, behind);
+        assertEquals(behind, poll(s.session().peer), "held, the wallet would miss block 0x20 for the whole slot");
+        NetworkMessage atTip = getblocks(hash(0x20), hash(0x10));
+        s.link().fromWallet(second, atTip);
+        assertNull(s.session().peer.written.poll(300, TimeUnit.MILLISECONDS), "from the tip: nothing to answer, held");
+        s.link().end("test", true);
+        assertEquals(atTip, poll(s.session().peer));
+    }
+
+    /** A new filter decides what the peer relays and matches: it must be in use at once. */
+    @Test
+    void aChangedFilterPassesAtOnceAndAnUnchangedOneWaits() throws Exception {
+        UpstreamLink.Wallet second = new UpstreamLink.Wallet(2, new QueueTransport(), true, () -> { });
+        Started s = splicedAfterRefresh(second);
+        s.link().fromWallet(second, filterload(1));
+        assertNull(s.session().peer.written.poll(300, TimeUnit.MILLISECONDS), "the same filter is held");
+        s.link().fromWallet(second, filterload(2));
+        assertEquals(filterload(2), poll(s.session().peer), "held, the peer would filter with stale keys");
+        s.link().end("test", true);
+        assertTrue(s.session().closed.await(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+        assertNull(s.session().peer.written.peek(), "the held copy of the old filter must not undo the new one");
     }
 }
