@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /** Loopback servers for the end-to-end test, run in the test JVM (which has no agent). */
 final class TestServers {
@@ -25,22 +26,12 @@ final class TestServers {
 
         EchoServer() throws IOException {
             server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            daemon(() -> {
-                while (!server.isClosed()) {
-                    Socket client;
-                    try {
-                        client = server.accept();
-                    } catch (IOException e) {
-                        return;
-                    }
-                    clientPorts.add(client.getPort());
-                    daemon(() -> {
-                        try (client) {
-                            client.getInputStream().transferTo(client.getOutputStream());
-                        } catch (IOException ignored) {
-                            // the client went away
-                        }
-                    });
+            acceptEach(server, client -> {
+                clientPorts.add(client.getPort());
+                try (client) {
+                    client.getInputStream().transferTo(client.getOutputStream());
+                } catch (IOException ignored) {
+                    // the client went away
                 }
             });
         }
@@ -62,17 +53,7 @@ final class TestServers {
 
         SocksServer() throws IOException {
             server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            daemon(() -> {
-                while (!server.isClosed()) {
-                    Socket client;
-                    try {
-                        client = server.accept();
-                    } catch (IOException e) {
-                        return;
-                    }
-                    daemon(() -> serve(client));
-                }
-            });
+            acceptEach(server, this::serve);
         }
 
         int port() {
@@ -136,5 +117,20 @@ final class TestServers {
         thread.setDaemon(true);
         thread.start();
         return thread;
+    }
+
+    /** Hands every accepted client to {@code handler} on a daemon thread of its own, until the server closes. */
+    private static void acceptEach(ServerSocket server, Consumer<Socket> handler) {
+        daemon(() -> {
+            while (!server.isClosed()) {
+                Socket client;
+                try {
+                    client = server.accept();
+                } catch (IOException e) {
+                    return;
+                }
+                daemon(() -> handler.accept(client));
+            }
+        });
     }
 }

@@ -244,9 +244,7 @@ public final class WalletMain {
 
                 @Override
                 public Socket createSocket(String host, int port) throws IOException {
-                    Socket s = createSocket();
-                    s.connect(new InetSocketAddress(host, port));
-                    return s;
+                    return connectedTo(new InetSocketAddress(host, port));
                 }
 
                 @Override
@@ -256,8 +254,12 @@ public final class WalletMain {
 
                 @Override
                 public Socket createSocket(InetAddress host, int port) throws IOException {
+                    return connectedTo(new InetSocketAddress(host, port));
+                }
+
+                private Socket connectedTo(InetSocketAddress address) throws IOException {
                     Socket s = createSocket();
-                    s.connect(new InetSocketAddress(host, port));
+                    s.connect(address);
                     return s;
                 }
 
