@@ -77,7 +77,7 @@ public final class ShapedProtocol implements Closeable {
         this.transport = transport;
         this.clock = options.clock();
         this.lingerNanos = options.closeLinger().toNanos();
-        this.engine = options.newEngine();
+        this.engine = options.newEngine(false); // this thread blocks anyway: the key work may as well run on it
         try {
             handshake();
         } catch (IOException | RuntimeException e) {
@@ -271,6 +271,7 @@ public final class ShapedProtocol implements Closeable {
             Delivery through = null;
             while ((w = engine.pollOutbound()) != null) {
                 out.write(w.bytes());
+                engine.recordWritten(w.bytes().length);
                 through = w.delivered();
             }
             if (through != null) {

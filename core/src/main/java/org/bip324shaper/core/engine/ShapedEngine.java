@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.random.RandomGenerator;
 import org.bip324shaper.core.Bip324Exception;
@@ -17,7 +18,9 @@ import org.bip324shaper.core.Role;
 import org.bip324shaper.core.V1PeerException;
 import org.bip324shaper.core.crypto.AeadBackend;
 import org.bip324shaper.core.crypto.EllSwiftPrivateKey;
+import org.bip324shaper.core.internal.crypto.SessionKeys;
 import org.bip324shaper.core.internal.handshake.Handshake;
+import org.bip324shaper.core.internal.handshake.HandshakeState;
 import org.bip324shaper.core.internal.handshake.HandshakeSummary;
 import org.bip324shaper.core.internal.handshake.Session;
 import org.bip324shaper.core.internal.packet.Packet;
@@ -55,6 +58,15 @@ import org.bip324shaper.core.trace.TraceRecorder;
  * reading it from exceptions. An operation that needs a live engine throws {@link EngineClosedException} once it is
  * {@link State#CLOSED} (the end of the stream, for a driver) and {@link EngineFailedException}, carrying the first
  * error, once it is {@link State#FAILED}; any other exception is a bug and must surface as one.
+ *
+ * <p>Key work may be delegated, as {@code SSLEngine} delegates its tasks ({@link Builder#delegateKeyWork}): then the
+ * key generation and the ECDH do not run in the constructor or in {@link #receive}, but in the {@link Runnable}s
+ * {@link #pollTask()} hands out, which a driver runs on a thread of its choosing (not its I/O thread). While one is
+ * outstanding, {@link #receive} consumes nothing and reports {@link ReceiveStatus#needsTask()}; once it has run,
+ * {@link #pollOutbound()} has the handshake's next bytes and {@link #receive} goes on.
+ *
+ * <p>When a connection ends or fails before the handshake completes, {@link #v1Suggestion()} says whether a v1 redial
+ * is worth it, by Bitcoin Core's rule.
  */
 public final class ShapedEngine {
     /**
@@ -82,6 +94,9 @@ public final class ShapedEngine {
         FAILED
     }
 
+    /** Bitcoin Core's {@code CMessageHeader::HEADER_SIZE}: once this much of our key is out, a v1 node hangs up. */
+    static final int V1_HEADER_LENGTH = 24;
+
     /** Wire overhead of the handshake that is neither garbage nor decoy: key, terminator and version packet. */
     private static final int HANDSHAKE_FIXED_BYTES = 64 + 16 + PacketEncoder.wireLength(0);
 
@@ -93,6 +108,7 @@ public final class ShapedEngine {
     private final TrafficShaper shaper;
     private final TrafficStats stats;
     private final TraceRecorder recorder;
+    private final SecureRandom keyRandom;
 
     // guarded by inLock (and outLock while the handshake runs)
     private Handshake handshake;
@@ -120,6 +136,15 @@ public final class ShapedEngine {
     private volatile boolean closeAcknowledged = true;
     private final RandomGenerator barrierRandom;
 
+    /** The key work {@link #pollTask()} hands out (or has handed out) and nobody has finished: written under both locks. */
+    private volatile KeyTask<?> keyTask;
+    private boolean keyTaskHandedOut;
+    /** The peer sent at least one byte: {@link #receive} saw some, or the driver reported a read. */
+    private volatile boolean peerBytesSeen;
+    /** Bytes the driver reported written, counted only until a v1 header's worth ({@link #recordWritten}). */
+    private long bytesWritten;
+    private volatile boolean sentV1HeaderWorth;
+
     /** Clock time of the last read the driver reported; guarded by inLock. */
     private long lastReadNanos;
     /** Changed under outLock or inLock (whichever the transition needs), read anywhere. */
@@ -134,6 +159,7 @@ public final class ShapedEngine {
         this.network = b.network;
         this.clock = b.clock;
         this.recorder = b.recorder;
+        this.keyRandom = b.keyRandom;
         this.shaper = new TrafficShaper(b.config, b.clock, b.shapingRandom);
         this.stats = new TrafficStats(b.clock);
         this.barrierRandom = b.shapingRandom;
@@ -143,11 +169,15 @@ public final class ShapedEngine {
                 .decoysBeforeVersion(shape.decoyLengthsBeforeVersion())
                 .maxContentsLength(b.maxContentsLength)
                 .aead(b.aead)
-                .random(b.keyRandom);
+                .random(b.keyRandom)
+                .delegateKeyWork(b.delegateKeyWork);
         if (b.privateKey != null) {
             handshakeBuilder.privateKey(b.privateKey);
         }
         this.handshake = handshakeBuilder.build();
+        if (!handshake.hasKey()) {
+            keyTask = new KeyGeneration();
+        }
         synchronized (outLock) {
             takeHandshakeOutbound();
         }
@@ -214,6 +244,12 @@ public final class ShapedEngine {
     public ReceiveStatus receive(ByteBuffer src) throws Bip324Exception {
         synchronized (inLock) {
             requireUsable();
+            if (src.hasRemaining()) {
+                peerBytesSeen = true;
+            }
+            if (keyTask != null) {
+                return status(0); // the delegated key work comes first
+            }
             int start = src.position();
             try {
                 if (handshake != null) {
@@ -258,7 +294,7 @@ public final class ShapedEngine {
         synchronized (outLock) {
             wantsWrite = !writes.isEmpty();
         }
-        return new ReceiveStatus(consumed, inbound.size(), wantsWrite, session != null);
+        return new ReceiveStatus(consumed, inbound.size(), wantsWrite, session != null, keyTask != null);
     }
 
     /**
@@ -266,10 +302,148 @@ public final class ShapedEngine {
      * completes are stamped with the same time, so a trace aligns each message with the read that carried it.
      */
     public void recordRead(int bytes) {
+        if (bytes > 0) {
+            peerBytesSeen = true;
+        }
         if (bytes > 0 && recorder != TraceRecorder.NONE) {
             long now = clock.nanoTime();
             lastReadNanos = now;
             recorder.write(now, Direction.INBOUND, bytes);
+        }
+    }
+
+    /**
+     * Tells the engine that {@code bytes} of its writes reached the socket, as Bitcoin Core's {@code MarkBytesSent}:
+     * {@link #v1Suggestion()} needs to know whether a v1 header's worth of our key went out.
+     */
+    public void recordWritten(int bytes) {
+        if (bytes <= 0 || sentV1HeaderWorth) {
+            return;
+        }
+        synchronized (outLock) {
+            bytesWritten += bytes;
+            sentV1HeaderWorth = bytesWritten >= V1_HEADER_LENGTH;
+        }
+    }
+
+    /**
+     * What to do after the connection ended or failed, by Bitcoin Core's {@code V2Transport::ShouldReconnectV1}: a
+     * node without v2 reads our key as a bad v1 header and hangs up (or ignores it) without a word, so an initiator
+     * whose handshake did not complete, that never received a byte, once a v1 header's worth of its key was written
+     * ({@link #recordWritten}), may redial v1: {@link V1Suggestion#RETRY_V1}. Anything received makes every failure
+     * a real error: {@link V1Suggestion#ABORT}. Also answers after {@link #close()}.
+     */
+    public V1Suggestion v1Suggestion() {
+        boolean retry = role.isInitiator() && session == null && !peerBytesSeen && sentV1HeaderWorth;
+        return retry ? V1Suggestion.RETRY_V1 : V1Suggestion.ABORT;
+    }
+
+    // --- delegated key work --------------------------------------------------------------------------------------
+
+    /**
+     * The next piece of key work to run, or null (none outstanding, or the outstanding one was handed out already).
+     * It may run on any thread, once (a second run, or a run after {@link #close()}, does nothing); afterwards the
+     * driver polls {@link #pollOutbound()} and calls {@link #receive} again, and a failure in it fails the engine.
+     */
+    public Runnable pollTask() {
+        synchronized (inLock) {
+            synchronized (outLock) {
+                KeyTask<?> task = keyTask;
+                if (task == null || keyTaskHandedOut) {
+                    return null;
+                }
+                keyTaskHandedOut = true;
+                return task;
+            }
+        }
+    }
+
+    /** Whether delegated key work is outstanding: the handshake waits for a task from {@link #pollTask()} to run. */
+    public boolean needsTask() {
+        return keyTask != null;
+    }
+
+    /** Curve work computed without a lock and published under both, unless the engine closed or failed meanwhile. */
+    private abstract class KeyTask<T> implements Runnable {
+        private final AtomicBoolean started = new AtomicBoolean();
+
+        @Override
+        public final void run() {
+            if (!started.compareAndSet(false, true) || keyTask != this) {
+                return; // run before, or the engine closed
+            }
+            T result;
+            try {
+                result = compute();
+            } catch (RuntimeException e) { // a bug, or close() zeroed the key under us
+                synchronized (inLock) {
+                    synchronized (outLock) {
+                        if (keyTask == this) {
+                            keyTask = null;
+                            handshake.destroy();
+                            fail(e);
+                        }
+                    }
+                }
+                return;
+            }
+            synchronized (inLock) {
+                synchronized (outLock) {
+                    if (keyTask != this) {
+                        discard(result);
+                        return;
+                    }
+                    keyTask = null;
+                    publish(result);
+                    takeHandshakeOutbound();
+                }
+            }
+        }
+
+        abstract T compute();
+
+        abstract void publish(T result);
+
+        abstract void discard(T result);
+    }
+
+    private final class KeyGeneration extends KeyTask<EllSwiftPrivateKey> {
+        @Override
+        EllSwiftPrivateKey compute() {
+            return EllSwiftPrivateKey.generate(keyRandom);
+        }
+
+        @Override
+        void publish(EllSwiftPrivateKey key) {
+            handshake.supplyKey(key);
+        }
+
+        @Override
+        void discard(EllSwiftPrivateKey key) {
+            key.destroy();
+        }
+    }
+
+    private final class KeyExchangeTask extends KeyTask<SessionKeys> {
+        private final Handshake.KeyExchange exchange;
+
+        KeyExchangeTask(Handshake.KeyExchange exchange) {
+            this.exchange = exchange;
+        }
+
+        @Override
+        SessionKeys compute() {
+            return exchange.derive();
+        }
+
+        @Override
+        void publish(SessionKeys keys) {
+            handshake.completeKeyExchange(keys);
+        }
+
+        @Override
+        void discard(SessionKeys keys) {
+            keys.destroy();
         }
     }
 
@@ -286,6 +460,11 @@ public final class ShapedEngine {
                 throw new V1PeerException(e.network(), all);
             }
             takeHandshakeOutbound();
+            if (handshake.state() == HandshakeState.AWAITING_KEY_EXCHANGE) {
+                keyTask = new KeyExchangeTask(handshake.keyExchange());
+                keyTaskHandedOut = false;
+                return;
+            }
             if (!handshake.isComplete()) {
                 return;
             }
@@ -630,6 +809,7 @@ public final class ShapedEngine {
             synchronized (outLock) {
                 state.updateAndGet(s -> s == State.FAILED ? s : State.CLOSED);
                 destroyed = true;
+                keyTask = null; // a task running now discards its result; one run later does nothing
                 if (handshake != null) {
                     handshake.destroy();
                     handshake = null;
@@ -708,6 +888,7 @@ public final class ShapedEngine {
         private int maxContentsLength = PacketDecoder.DEFAULT_MAX_CONTENTS;
         private AeadBackend aead = AeadBackend.preferred();
         private EllSwiftPrivateKey privateKey;
+        private boolean delegateKeyWork;
 
         private Builder(Role role, Network network) {
             this.role = Objects.requireNonNull(role, "role");
@@ -761,6 +942,16 @@ public final class ShapedEngine {
         /** The packet cipher implementation (default {@link AeadBackend#preferred()}); both give identical bytes. */
         public Builder aead(AeadBackend backend) {
             this.aead = Objects.requireNonNull(backend, "backend");
+            return this;
+        }
+
+        /**
+         * Hand the key generation and the ECDH out as tasks ({@link ShapedEngine#pollTask()}) instead of running them
+         * in the constructor and in {@code receive} (default false: inline). A key given by {@link #privateKey} is
+         * used as it is; only the ECDH is delegated then.
+         */
+        public Builder delegateKeyWork(boolean delegate) {
+            this.delegateKeyWork = delegate;
             return this;
         }
 
