@@ -14,6 +14,7 @@ import java.util.random.RandomGenerator;
 import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.HandshakeStateException;
 import org.bip324shaper.core.Network;
+import org.bip324shaper.core.ProtocolLimits;
 import org.bip324shaper.core.Role;
 import org.bip324shaper.core.V1PeerException;
 import org.bip324shaper.core.crypto.AeadBackend;
@@ -931,9 +932,14 @@ public final class ShapedEngine {
             return this;
         }
 
+        /**
+         * The largest packet contents accepted from the peer, 1..{@value ProtocolLimits#MAX_ENCODABLE_CONTENTS}
+         * (default: what Bitcoin Core accepts). Checked here, the one place: the handshake takes it as given.
+         */
         public Builder maxContentsLength(int max) {
-            if (max < 1) {
-                throw new IllegalArgumentException("max contents length must be positive, got " + max);
+            if (max < 1 || max > ProtocolLimits.MAX_ENCODABLE_CONTENTS) {
+                throw new IllegalArgumentException("max contents length must be 1.."
+                        + ProtocolLimits.MAX_ENCODABLE_CONTENTS + ", got " + max);
             }
             this.maxContentsLength = max;
             return this;

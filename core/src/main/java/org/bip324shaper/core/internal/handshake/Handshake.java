@@ -471,11 +471,11 @@ public final class Handshake {
             return this;
         }
 
-        /** The largest packet contents accepted from the peer (default: what Bitcoin Core accepts). */
+        /**
+         * The largest packet contents accepted from the peer (default: what Bitcoin Core accepts). Not checked here:
+         * the engine's builder checks it when it is set, and the packet decoder refuses what it cannot take.
+         */
         public Builder maxContentsLength(int max) {
-            if (max < 1) {
-                throw new IllegalArgumentException("max contents length must be positive, got " + max);
-            }
             this.maxContentsLength = max;
             return this;
         }
