@@ -10,6 +10,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.HandshakeStateException;
@@ -109,7 +111,6 @@ public final class ShapedEngine {
     private final TrafficShaper shaper;
     private final TrafficStats stats;
     private final TraceRecorder recorder;
-    private final SecureRandom keyRandom;
 
     // guarded by inLock (and outLock while the handshake runs)
     private Handshake handshake;
@@ -160,7 +161,6 @@ public final class ShapedEngine {
         this.network = b.network;
         this.clock = b.clock;
         this.recorder = b.recorder;
-        this.keyRandom = b.keyRandom;
         this.shaper = new TrafficShaper(b.config, b.clock, b.shapingRandom);
         this.stats = new TrafficStats(b.clock);
         this.barrierRandom = b.shapingRandom;
@@ -177,7 +177,9 @@ public final class ShapedEngine {
         }
         this.handshake = handshakeBuilder.build();
         if (!handshake.hasKey()) {
-            keyTask = new KeyGeneration();
+            SecureRandom random = b.keyRandom;
+            keyTask = new KeyTask<>(() -> EllSwiftPrivateKey.generate(random), handshake::supplyKey,
+                    EllSwiftPrivateKey::destroy);
         }
         synchronized (outLock) {
             takeHandshakeOutbound();
@@ -364,87 +366,52 @@ public final class ShapedEngine {
         return keyTask != null;
     }
 
-    /** Curve work computed without a lock and published under both, unless the engine closed or failed meanwhile. */
-    private abstract class KeyTask<T> implements Runnable {
+    /**
+     * Curve work computed without a lock and published under both, unless the engine closed or failed meanwhile (then
+     * the result is zeroed). Runs once; later runs do nothing.
+     */
+    private final class KeyTask<T> implements Runnable {
         private final AtomicBoolean started = new AtomicBoolean();
+        private final Supplier<T> work;
+        private final Consumer<T> publish;
+        private final Consumer<T> discard;
+
+        KeyTask(Supplier<T> work, Consumer<T> publish, Consumer<T> discard) {
+            this.work = work;
+            this.publish = publish;
+            this.discard = discard;
+        }
 
         @Override
-        public final void run() {
+        public void run() {
             if (!started.compareAndSet(false, true) || keyTask != this) {
                 return; // run before, or the engine closed
             }
-            T result;
+            T result = null;
+            RuntimeException error = null;
             try {
-                result = compute();
+                result = work.get();
             } catch (RuntimeException e) { // a bug, or close() zeroed the key under us
-                synchronized (inLock) {
-                    synchronized (outLock) {
-                        if (keyTask == this) {
-                            keyTask = null;
-                            handshake.destroy();
-                            fail(e);
-                        }
-                    }
-                }
-                return;
+                error = e;
             }
             synchronized (inLock) {
                 synchronized (outLock) {
                     if (keyTask != this) {
-                        discard(result);
+                        if (result != null) {
+                            discard.accept(result);
+                        }
                         return;
                     }
                     keyTask = null;
-                    publish(result);
+                    if (error != null) {
+                        handshake.destroy();
+                        fail(error);
+                        return;
+                    }
+                    publish.accept(result);
                     takeHandshakeOutbound();
                 }
             }
-        }
-
-        abstract T compute();
-
-        abstract void publish(T result);
-
-        abstract void discard(T result);
-    }
-
-    private final class KeyGeneration extends KeyTask<EllSwiftPrivateKey> {
-        @Override
-        EllSwiftPrivateKey compute() {
-            return EllSwiftPrivateKey.generate(keyRandom);
-        }
-
-        @Override
-        void publish(EllSwiftPrivateKey key) {
-            handshake.supplyKey(key);
-        }
-
-        @Override
-        void discard(EllSwiftPrivateKey key) {
-            key.destroy();
-        }
-    }
-
-    private final class KeyExchangeTask extends KeyTask<SessionKeys> {
-        private final Handshake.KeyExchange exchange;
-
-        KeyExchangeTask(Handshake.KeyExchange exchange) {
-            this.exchange = exchange;
-        }
-
-        @Override
-        SessionKeys compute() {
-            return exchange.derive();
-        }
-
-        @Override
-        void publish(SessionKeys keys) {
-            handshake.completeKeyExchange(keys);
-        }
-
-        @Override
-        void discard(SessionKeys keys) {
-            keys.destroy();
         }
     }
 
@@ -462,7 +429,8 @@ public final class ShapedEngine {
             }
             takeHandshakeOutbound();
             if (handshake.state() == HandshakeState.AWAITING_KEY_EXCHANGE) {
-                keyTask = new KeyExchangeTask(handshake.keyExchange());
+                keyTask = new KeyTask<>(handshake.keyExchange()::derive, handshake::completeKeyExchange,
+                        SessionKeys::destroy);
                 keyTaskHandedOut = false;
                 return;
             }

@@ -224,4 +224,35 @@ class DelegatedKeyWorkTest {
         assertEquals(KEY, engine.pollWrite().length);
         assertSame(null, engine.pollTask());
     }
+
+    @Test
+    void closeRacingARunningKeyExchangeLeavesAClosedEngineAndNoKeys() throws Exception {
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            for (int round = 0; round < 30; round++) {
+                EllSwiftPrivateKey ours = EllSwiftPrivateKey.generate(new SecureRandom());
+                ShapedEngine initiator = ShapedEngine.builder(Role.INITIATOR, Network.REGTEST).privateKey(ours)
+                        .delegateKeyWork(true).build();
+                ShapedEngine responder = ShapedEngine.builder(Role.RESPONDER, Network.REGTEST).build();
+                responder.receive(ByteBuffer.wrap(initiator.pollWrite()));
+                assertTrue(initiator.receive(ByteBuffer.wrap(responder.pollWrite())).needsTask());
+                Runnable ecdh = initiator.pollTask();
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                java.util.concurrent.Future<?> running = executor.submit(() -> {
+                    go.await();
+                    ecdh.run(); // must not throw, whatever close() did to the key meanwhile
+                    return null;
+                });
+                go.countDown();
+                initiator.close();
+                running.get(10, TimeUnit.SECONDS);
+                assertEquals(ShapedEngine.State.CLOSED, initiator.state(), "round " + round);
+                assertTrue(ours.isDestroyed());
+                assertNull(initiator.pollOutbound(), "nothing published after close");
+                assertFalse(initiator.needsTask());
+            }
+        } finally {
+            executor.shutdownNow();
+        }
+    }
 }
