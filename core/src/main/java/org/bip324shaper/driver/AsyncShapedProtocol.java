@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -35,7 +36,8 @@ import org.bip324shaper.core.shaping.TrafficStats;
 /**
  * A shaped BIP-324 connection over an {@link AsynchronousSocketChannel}, with no thread of its own: channel
  * completions run on the channel group's threads and decoy ticks on a shared scheduler (one daemon thread for all
- * connections, or one you inject).
+ * connections, or one you inject). The key generation and the ECDH run on
+ * {@link ConnectionOptions#keyWorkExecutor()}, so that no channel group thread does curve work.
  *
  * <pre>{@code
  * AsyncShapedProtocol p = AsyncShapedProtocol.handshake(channel, ConnectionOptions.of(Role.INITIATOR, network)).join();
@@ -76,6 +78,7 @@ public final class AsyncShapedProtocol implements AutoCloseable {
     private final ShapedEngine engine;
     private final MonotonicClock clock;
     private final ScheduledExecutorService scheduler;
+    private final Executor keyWorkExecutor;
     private final Duration handshakeTimeout;
     private final CompletableFuture<AsyncShapedProtocol> established = new CompletableFuture<>();
     /** The first error, or the close; set once, and from then on every future fails with it. */
@@ -129,7 +132,8 @@ public final class AsyncShapedProtocol implements AutoCloseable {
         this.clock = options.clock();
         this.handshakeTimeout = options.handshakeTimeout();
         this.lingerNanos = options.closeLinger().toNanos();
-        this.engine = options.newEngine();
+        this.keyWorkExecutor = options.keyWorkExecutor();
+        this.engine = options.newEngine(true);
     }
 
     /**
@@ -239,6 +243,7 @@ public final class AsyncShapedProtocol implements AutoCloseable {
         }
         for (;;) {
             List<Runnable> completions = new ArrayList<>(0);
+            List<Runnable> keyWork = new ArrayList<>(0);
             ByteBuffer readInto = null;
             boolean justEstablished = false;
             boolean handshakeProgress = false;
@@ -247,7 +252,7 @@ public final class AsyncShapedProtocol implements AutoCloseable {
             synchronized (inbound) {
                 try {
                     if (!handshakeDone && terminal.get() == null) {
-                        handshakeProgress = advanceHandshake();
+                        handshakeProgress = advanceHandshake(keyWork);
                         justEstablished = handshakeDone;
                     }
                     if (handshakeDone || terminal.get() != null) {
@@ -260,13 +265,17 @@ public final class AsyncShapedProtocol implements AutoCloseable {
                 } catch (IOException | RuntimeException e) {
                     error = e;
                 }
-                idle = completions.isEmpty() && readInto == null && !handshakeProgress && error == null;
+                idle = completions.isEmpty() && readInto == null && !handshakeProgress && error == null
+                        && keyWork.isEmpty();
                 if (idle) {
                     draining = false;
                 }
             }
             if (error != null) {
                 shutdown(error);
+            }
+            for (Runnable task : keyWork) {
+                runKeyWork(task);
             }
             if (handshakeProgress) {
                 pump();
@@ -286,17 +295,40 @@ public final class AsyncShapedProtocol implements AutoCloseable {
         }
     }
 
-    /** Feeds unread bytes to the handshake; true if it consumed some (it may then have something to send). */
-    private boolean advanceHandshake() throws IOException {
+    /**
+     * Feeds unread bytes to the handshake and collects the key work it waits for; true if it consumed some (it may
+     * then have something to send).
+     */
+    private boolean advanceHandshake(List<Runnable> keyWork) throws IOException {
+        boolean consumed = false;
         if (hasUnread()) {
             ReceiveStatus status = engine.receive(readBuffer);
             handshakeDone = status.established();
-            return status.bytesConsumed() > 0;
-        }
-        if (peerClosed) {
+            consumed = status.bytesConsumed() > 0;
+        } else if (peerClosed) {
             throw new EOFException("peer closed the connection during the BIP-324 handshake");
         }
-        return false;
+        for (Runnable task; (task = engine.pollTask()) != null; ) {
+            keyWork.add(task);
+        }
+        return consumed;
+    }
+
+    /** Runs one piece of key work off the channel group's threads, then resumes writing and reading. */
+    private void runKeyWork(Runnable task) {
+        try {
+            keyWorkExecutor.execute(() -> {
+                task.run();
+                if (engine.state() == ShapedEngine.State.FAILED) {
+                    shutdown(engine.failure().orElseThrow());
+                    return;
+                }
+                pump();
+                drainInbound();
+            });
+        } catch (RejectedExecutionException e) {
+            shutdown(e);
+        }
     }
 
     private void serveReaders(List<Runnable> completions) throws Bip324Exception {
@@ -599,6 +631,7 @@ public final class AsyncShapedProtocol implements AutoCloseable {
         @Override
         public void completed(Integer n, Void attachment) {
             List<CompletableFuture<Void>> done = new ArrayList<>(1);
+            engine.recordWritten(n);
             synchronized (outbound) {
                 writing = false;
                 if (!inFlight.hasRemaining()) {

@@ -2,6 +2,8 @@ package org.bip324shaper.driver;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.Supplier;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.Role;
@@ -38,6 +40,8 @@ public final class ConnectionOptions {
      */
     public static final Duration DEFAULT_CLOSE_LINGER = Duration.ofSeconds(2);
     private Supplier<EllSwiftPrivateKey> keys;
+    /** Null: the common pool. */
+    private Executor keyWorkExecutor;
 
     private ConnectionOptions(Role role, Network network) {
         this.role = Objects.requireNonNull(role, "role");
@@ -117,6 +121,20 @@ public final class ConnectionOptions {
         return this;
     }
 
+    /**
+     * Where {@link AsyncShapedProtocol} runs its key generation and ECDH, off the channel group's threads (default
+     * {@link ForkJoinPool#commonPool()}: the work is short, CPU-bound and never blocks, which is what that pool is
+     * for). {@link ShapedProtocol} does its key work on the connecting thread and ignores this.
+     */
+    public ConnectionOptions keyWorkExecutor(Executor executor) {
+        this.keyWorkExecutor = Objects.requireNonNull(executor, "executor");
+        return this;
+    }
+
+    public Executor keyWorkExecutor() {
+        return keyWorkExecutor != null ? keyWorkExecutor : ForkJoinPool.commonPool();
+    }
+
     public Role role() {
         return role;
     }
@@ -141,9 +159,10 @@ public final class ConnectionOptions {
         return handshakeTimeout;
     }
 
-    /** A fresh engine for one connection with these options. */
-    ShapedEngine newEngine() {
-        ShapedEngine.Builder engine = ShapedEngine.builder(role, network).config(config).clock(clock).recorder(recorder).aead(aead);
+    /** A fresh engine for one connection with these options, its key work inline or handed out as tasks. */
+    ShapedEngine newEngine(boolean delegateKeyWork) {
+        ShapedEngine.Builder engine = ShapedEngine.builder(role, network).config(config).clock(clock).recorder(recorder)
+                .aead(aead).delegateKeyWork(delegateKeyWork);
         if (keys != null) {
             engine.privateKey(Objects.requireNonNull(keys.get(), "key from the key supplier"));
         }

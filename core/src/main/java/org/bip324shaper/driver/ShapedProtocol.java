@@ -24,6 +24,7 @@ import org.bip324shaper.core.engine.EngineClosedException;
 import org.bip324shaper.core.engine.EngineFailedException;
 import org.bip324shaper.core.engine.OutboundWrite;
 import org.bip324shaper.core.engine.ShapedEngine;
+import org.bip324shaper.core.engine.V1Suggestion;
 import org.bip324shaper.core.message.NetworkMessage;
 import org.bip324shaper.core.message.V2MessageCodec;
 import org.bip324shaper.core.shaping.MonotonicClock;
@@ -71,13 +72,19 @@ public final class ShapedProtocol implements Closeable {
 
     private ShapedProtocol(ConnectionOptions options, InputStream in, OutputStream out, Closeable transport,
                            Socket socket) throws IOException {
+        this(options, options.newEngine(false), in, out, transport, socket);
+    }
+
+    /** @param engine fresh, from {@code options}; its key work inline (this thread blocks anyway) */
+    private ShapedProtocol(ConnectionOptions options, ShapedEngine engine, InputStream in, OutputStream out,
+                           Closeable transport, Socket socket) throws IOException {
         this.socket = socket;
         this.in = Objects.requireNonNull(in, "in");
         this.out = Objects.requireNonNull(out, "out");
         this.transport = transport;
         this.clock = options.clock();
         this.lingerNanos = options.closeLinger().toNanos();
-        this.engine = options.newEngine();
+        this.engine = engine;
         try {
             handshake();
         } catch (IOException | RuntimeException e) {
@@ -134,6 +141,51 @@ public final class ShapedProtocol implements Closeable {
                 socket.close();
             }
         }, socket);
+    }
+
+    /**
+     * What came of {@link #attempt}: the running connection, or the handshake's failure with the engine's
+     * {@link V1Suggestion}, as rust-bitcoin/bip324 pairs its protocol errors with one.
+     */
+    public sealed interface Attempt permits Attempt.Established, Attempt.Failed {
+        /** The handshake completed. */
+        record Established(ShapedProtocol protocol) implements Attempt {
+            public Established {
+                Objects.requireNonNull(protocol, "protocol");
+            }
+        }
+
+        /**
+         * The handshake failed with {@code error} (as {@link #over(Socket, InputStream, ConnectionOptions)} would
+         * throw it; the socket is closed), and {@code suggestion} says whether a v1 redial is worth it.
+         */
+        record Failed(IOException error, V1Suggestion suggestion) implements Attempt {
+            public Failed {
+                Objects.requireNonNull(error, "error");
+                Objects.requireNonNull(suggestion, "suggestion");
+            }
+        }
+    }
+
+    /**
+     * As {@link #over(Socket, InputStream, ConnectionOptions)}, for an initiator that may have dialed a v1-only
+     * node: a failed handshake comes back with the engine's {@link ShapedEngine#v1Suggestion()} instead of being
+     * thrown. Runtime exceptions (bugs) are still thrown.
+     */
+    public static Attempt attempt(Socket socket, InputStream in, ConnectionOptions options) {
+        ShapedEngine engine = options.newEngine(false);
+        try {
+            return new Attempt.Established(new ShapedProtocol(options, engine, in, socket.getOutputStream(), () -> {
+                try {
+                    in.close();
+                } finally {
+                    socket.close();
+                }
+            }, socket));
+        } catch (IOException e) {
+            engine.close(); // zeroes the key if the constructor never ran; the suggestion survives it
+            return new Attempt.Failed(e, engine.v1Suggestion());
+        }
     }
 
     /** Same as {@link ConnectionOptions#of}. */
@@ -271,6 +323,7 @@ public final class ShapedProtocol implements Closeable {
             Delivery through = null;
             while ((w = engine.pollOutbound()) != null) {
                 out.write(w.bytes());
+                engine.recordWritten(w.bytes().length);
                 through = w.delivered();
             }
             if (through != null) {

@@ -34,7 +34,6 @@ public final class DeadlineInputStream extends InputStream {
     private long milestoneBytes;
     private boolean budgetStarted;
     private volatile long budgetStartNanos;
-    private volatile boolean readAttempted;
     /** No read ever waits past this, whatever the budget says. */
     private volatile long notAfterNanos = NO_DEADLINE;
 
@@ -87,11 +86,6 @@ public final class DeadlineInputStream extends InputStream {
         return java.util.Arrays.copyOf(head, (int) Math.min(bytesRead, HEAD_LENGTH));
     }
 
-    /** Whether a read was ever attempted (a driver reads only after its first write is out). */
-    public boolean readAttempted() {
-        return readAttempted;
-    }
-
     /** {@code System.nanoTime()} of the first read under {@link #handshakeBudget}, when its clock started. */
     public long budgetStartNanos() {
         return budgetStartNanos;
@@ -110,7 +104,6 @@ public final class DeadlineInputStream extends InputStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        readAttempted = true;
         if (budgetNanos != 0 && !budgetStarted) {
             budgetStarted = true;
             budgetStartNanos = System.nanoTime();

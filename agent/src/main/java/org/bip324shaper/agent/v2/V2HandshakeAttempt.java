@@ -7,11 +7,11 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
-import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.Role;
 import org.bip324shaper.core.crypto.AeadBackend;
 import org.bip324shaper.core.crypto.EllSwiftPrivateKey;
+import org.bip324shaper.core.engine.V1Suggestion;
 import org.bip324shaper.core.shaping.TrafficConfig;
 import org.bip324shaper.core.trace.TraceRecorder;
 import org.bip324shaper.driver.ConnectionOptions;
@@ -19,11 +19,11 @@ import org.bip324shaper.driver.ShapedProtocol;
 
 /**
  * Tries a BIP-324 handshake as initiator on a freshly dialed socket and tells a v1-only peer apart from a broken
- * one, as Bitcoin Core's {@code V2Transport::ShouldReconnectV1} does: a node without v2 reads our 64-byte key as a
- * bad v1 header and hangs up (or ignores it) without sending anything, so only a connection that ends or stays
- * silent before a single byte arrived, once our key went out, is {@link Dropped}
- * (worth a v1 redial). Anything the peer sent, even 2 bytes
- * of a key, makes every failure a real error: a {@link V2HandshakeException} naming the step and the likely cause.
+ * one by the engine's {@link V1Suggestion} (Bitcoin Core's {@code V2Transport::ShouldReconnectV1}): a node without
+ * v2 reads our 64-byte key as a bad v1 header and hangs up (or ignores it) without sending anything, so only a
+ * connection that ends or stays silent before a single byte arrived, once our key went out, is {@link Dropped}
+ * (worth a v1 redial). Anything the peer sent, even 2 bytes of a key, makes every failure a real error: a
+ * {@link V2HandshakeException} naming the step and the likely cause.
  */
 public final class V2HandshakeAttempt {
 
@@ -103,34 +103,35 @@ public final class V2HandshakeAttempt {
         }
         input.handshakeBudget(timeout, PEER_KEY_LENGTH);
         input.notAfter(notAfterNanos);
-        ShapedProtocol protocol;
+        ShapedProtocol.Attempt attempt;
         try {
-            // closes the socket (through input.close()) if the handshake fails
             ConnectionOptions options = ShapedProtocol.options(Role.INITIATOR, network).config(config)
                     .recorder(sent).aead(aead);
             if (keys != null) {
                 options.keys(keys);
             }
-            protocol = ShapedProtocol.over(socket, input, options);
-        } catch (IOException e) {
+            attempt = ShapedProtocol.attempt(socket, input, options);
+        } catch (RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+        if (attempt instanceof ShapedProtocol.Attempt.Failed failed) {
+            IOException e = failed.error();
             long silentNanos = System.nanoTime() - (input.bytesRead() == 0 ? input.budgetStartNanos()
                     : input.lastByteNanos());
-            socket.close();
-            // Core also requires that a v1 header's worth of our key went out, enough for a v1 node to hang up;
-            // the driver reads only once its first write (our key) is out
-            if (input.bytesRead() == 0 && !(e instanceof Bip324Exception) && input.readAttempted()) {
+            socket.close(); // usually closed already (through input.close()), not if its stream failed
+            if (failed.suggestion() == V1Suggestion.RETRY_V1) {
                 return new Dropped(describeDrop(e, timeout));
             }
-            if (input.bytesRead() == 0 && !input.readAttempted()) {
+            // ABORT with nothing received: the engine never saw a v1 header's worth of our key written
+            if (input.bytesRead() == 0) {
                 throw new V2HandshakeException(HandshakeStep.KEY, 0, "nothing received, our key not sent",
                         "the connection failed before our key was out: no sign of a v1 node, so no v1 fallback", e);
             }
             throw HandshakeDiagnosis.diagnose(e, network, input.bytesRead(), input.head(), sent.bytes(),
                     sent.writes(), silentNanos, timeout);
-        } catch (RuntimeException e) {
-            socket.close();
-            throw e;
         }
+        ShapedProtocol protocol = ((ShapedProtocol.Attempt.Established) attempt).protocol();
         try {
             input.clearDeadline();
         } catch (IOException e) {

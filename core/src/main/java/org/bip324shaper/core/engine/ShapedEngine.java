@@ -8,16 +8,22 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.HandshakeStateException;
 import org.bip324shaper.core.Network;
+import org.bip324shaper.core.ProtocolLimits;
 import org.bip324shaper.core.Role;
 import org.bip324shaper.core.V1PeerException;
 import org.bip324shaper.core.crypto.AeadBackend;
 import org.bip324shaper.core.crypto.EllSwiftPrivateKey;
+import org.bip324shaper.core.internal.crypto.SessionKeys;
 import org.bip324shaper.core.internal.handshake.Handshake;
+import org.bip324shaper.core.internal.handshake.HandshakeState;
 import org.bip324shaper.core.internal.handshake.HandshakeSummary;
 import org.bip324shaper.core.internal.handshake.Session;
 import org.bip324shaper.core.internal.packet.Packet;
@@ -55,6 +61,15 @@ import org.bip324shaper.core.trace.TraceRecorder;
  * reading it from exceptions. An operation that needs a live engine throws {@link EngineClosedException} once it is
  * {@link State#CLOSED} (the end of the stream, for a driver) and {@link EngineFailedException}, carrying the first
  * error, once it is {@link State#FAILED}; any other exception is a bug and must surface as one.
+ *
+ * <p>Key work may be delegated, as {@code SSLEngine} delegates its tasks ({@link Builder#delegateKeyWork}): then the
+ * key generation and the ECDH do not run in the constructor or in {@link #receive}, but in the {@link Runnable}s
+ * {@link #pollTask()} hands out, which a driver runs on a thread of its choosing (not its I/O thread). While one is
+ * outstanding, {@link #receive} consumes nothing and reports {@link ReceiveStatus#needsTask()}; once it has run,
+ * {@link #pollOutbound()} has the handshake's next bytes and {@link #receive} goes on.
+ *
+ * <p>When a connection ends or fails before the handshake completes, {@link #v1Suggestion()} says whether a v1 redial
+ * is worth it, by Bitcoin Core's rule.
  */
 public final class ShapedEngine {
     /**
@@ -81,6 +96,9 @@ public final class ShapedEngine {
          */
         FAILED
     }
+
+    /** Bitcoin Core's {@code CMessageHeader::HEADER_SIZE}: once this much of our key is out, a v1 node hangs up. */
+    static final int V1_HEADER_LENGTH = 24;
 
     /** Wire overhead of the handshake that is neither garbage nor decoy: key, terminator and version packet. */
     private static final int HANDSHAKE_FIXED_BYTES = 64 + 16 + PacketEncoder.wireLength(0);
@@ -120,6 +138,15 @@ public final class ShapedEngine {
     private volatile boolean closeAcknowledged = true;
     private final RandomGenerator barrierRandom;
 
+    /** The key work {@link #pollTask()} hands out (or has handed out) and nobody has finished: written under both locks. */
+    private volatile KeyTask<?> keyTask;
+    private boolean keyTaskHandedOut;
+    /** The peer sent at least one byte: {@link #receive} saw some, or the driver reported a read. */
+    private volatile boolean peerBytesSeen;
+    /** Bytes the driver reported written, counted only until a v1 header's worth ({@link #recordWritten}). */
+    private long bytesWritten;
+    private volatile boolean sentV1HeaderWorth;
+
     /** Clock time of the last read the driver reported; guarded by inLock. */
     private long lastReadNanos;
     /** Changed under outLock or inLock (whichever the transition needs), read anywhere. */
@@ -143,11 +170,17 @@ public final class ShapedEngine {
                 .decoysBeforeVersion(shape.decoyLengthsBeforeVersion())
                 .maxContentsLength(b.maxContentsLength)
                 .aead(b.aead)
-                .random(b.keyRandom);
+                .random(b.keyRandom)
+                .delegateKeyWork(b.delegateKeyWork);
         if (b.privateKey != null) {
             handshakeBuilder.privateKey(b.privateKey);
         }
         this.handshake = handshakeBuilder.build();
+        if (!handshake.hasKey()) {
+            SecureRandom random = b.keyRandom;
+            keyTask = new KeyTask<>(() -> EllSwiftPrivateKey.generate(random), handshake::supplyKey,
+                    EllSwiftPrivateKey::destroy);
+        }
         synchronized (outLock) {
             takeHandshakeOutbound();
         }
@@ -214,6 +247,12 @@ public final class ShapedEngine {
     public ReceiveStatus receive(ByteBuffer src) throws Bip324Exception {
         synchronized (inLock) {
             requireUsable();
+            if (src.hasRemaining()) {
+                peerBytesSeen = true;
+            }
+            if (keyTask != null) {
+                return status(0); // the delegated key work comes first
+            }
             int start = src.position();
             try {
                 if (handshake != null) {
@@ -258,7 +297,7 @@ public final class ShapedEngine {
         synchronized (outLock) {
             wantsWrite = !writes.isEmpty();
         }
-        return new ReceiveStatus(consumed, inbound.size(), wantsWrite, session != null);
+        return new ReceiveStatus(consumed, inbound.size(), wantsWrite, session != null, keyTask != null);
     }
 
     /**
@@ -266,10 +305,113 @@ public final class ShapedEngine {
      * completes are stamped with the same time, so a trace aligns each message with the read that carried it.
      */
     public void recordRead(int bytes) {
+        if (bytes > 0) {
+            peerBytesSeen = true;
+        }
         if (bytes > 0 && recorder != TraceRecorder.NONE) {
             long now = clock.nanoTime();
             lastReadNanos = now;
             recorder.write(now, Direction.INBOUND, bytes);
+        }
+    }
+
+    /**
+     * Tells the engine that {@code bytes} of its writes reached the socket, as Bitcoin Core's {@code MarkBytesSent}:
+     * {@link #v1Suggestion()} needs to know whether a v1 header's worth of our key went out.
+     */
+    public void recordWritten(int bytes) {
+        if (bytes <= 0 || sentV1HeaderWorth) {
+            return;
+        }
+        synchronized (outLock) {
+            bytesWritten += bytes;
+            sentV1HeaderWorth = bytesWritten >= V1_HEADER_LENGTH;
+        }
+    }
+
+    /**
+     * What to do after the connection ended or failed, by Bitcoin Core's {@code V2Transport::ShouldReconnectV1}: a
+     * node without v2 reads our key as a bad v1 header and hangs up (or ignores it) without a word, so an initiator
+     * whose handshake did not complete, that never received a byte, once a v1 header's worth of its key was written
+     * ({@link #recordWritten}), may redial v1: {@link V1Suggestion#RETRY_V1}. Anything received makes every failure
+     * a real error: {@link V1Suggestion#ABORT}. Also answers after {@link #close()}.
+     */
+    public V1Suggestion v1Suggestion() {
+        boolean retry = role.isInitiator() && session == null && !peerBytesSeen && sentV1HeaderWorth;
+        return retry ? V1Suggestion.RETRY_V1 : V1Suggestion.ABORT;
+    }
+
+    // --- delegated key work --------------------------------------------------------------------------------------
+
+    /**
+     * The next piece of key work to run, or null (none outstanding, or the outstanding one was handed out already).
+     * It may run on any thread, once (a second run, or a run after {@link #close()}, does nothing); afterwards the
+     * driver polls {@link #pollOutbound()} and calls {@link #receive} again, and a failure in it fails the engine.
+     */
+    public Runnable pollTask() {
+        synchronized (inLock) {
+            synchronized (outLock) {
+                KeyTask<?> task = keyTask;
+                if (task == null || keyTaskHandedOut) {
+                    return null;
+                }
+                keyTaskHandedOut = true;
+                return task;
+            }
+        }
+    }
+
+    /** Whether delegated key work is outstanding: the handshake waits for a task from {@link #pollTask()} to run. */
+    public boolean needsTask() {
+        return keyTask != null;
+    }
+
+    /**
+     * Curve work computed without a lock and published under both, unless the engine closed or failed meanwhile (then
+     * the result is zeroed). Runs once; later runs do nothing.
+     */
+    private final class KeyTask<T> implements Runnable {
+        private final AtomicBoolean started = new AtomicBoolean();
+        private final Supplier<T> work;
+        private final Consumer<T> publish;
+        private final Consumer<T> discard;
+
+        KeyTask(Supplier<T> work, Consumer<T> publish, Consumer<T> discard) {
+            this.work = work;
+            this.publish = publish;
+            this.discard = discard;
+        }
+
+        @Override
+        public void run() {
+            if (!started.compareAndSet(false, true) || keyTask != this) {
+                return; // run before, or the engine closed
+            }
+            T result = null;
+            RuntimeException error = null;
+            try {
+                result = work.get();
+            } catch (RuntimeException e) { // a bug, or close() zeroed the key under us
+                error = e;
+            }
+            synchronized (inLock) {
+                synchronized (outLock) {
+                    if (keyTask != this) {
+                        if (result != null) {
+                            discard.accept(result);
+                        }
+                        return;
+                    }
+                    keyTask = null;
+                    if (error != null) {
+                        handshake.destroy();
+                        fail(error);
+                        return;
+                    }
+                    publish.accept(result);
+                    takeHandshakeOutbound();
+                }
+            }
         }
     }
 
@@ -286,6 +428,12 @@ public final class ShapedEngine {
                 throw new V1PeerException(e.network(), all);
             }
             takeHandshakeOutbound();
+            if (handshake.state() == HandshakeState.AWAITING_KEY_EXCHANGE) {
+                keyTask = new KeyTask<>(handshake.keyExchange()::derive, handshake::completeKeyExchange,
+                        SessionKeys::destroy);
+                keyTaskHandedOut = false;
+                return;
+            }
             if (!handshake.isComplete()) {
                 return;
             }
@@ -630,6 +778,7 @@ public final class ShapedEngine {
             synchronized (outLock) {
                 state.updateAndGet(s -> s == State.FAILED ? s : State.CLOSED);
                 destroyed = true;
+                keyTask = null; // a task running now discards its result; one run later does nothing
                 if (handshake != null) {
                     handshake.destroy();
                     handshake = null;
@@ -708,6 +857,7 @@ public final class ShapedEngine {
         private int maxContentsLength = PacketDecoder.DEFAULT_MAX_CONTENTS;
         private AeadBackend aead = AeadBackend.preferred();
         private EllSwiftPrivateKey privateKey;
+        private boolean delegateKeyWork;
 
         private Builder(Role role, Network network) {
             this.role = Objects.requireNonNull(role, "role");
@@ -750,9 +900,14 @@ public final class ShapedEngine {
             return this;
         }
 
+        /**
+         * The largest packet contents accepted from the peer, 1..{@value ProtocolLimits#MAX_ENCODABLE_CONTENTS}
+         * (default: what Bitcoin Core accepts). Checked here, the one place: the handshake takes it as given.
+         */
         public Builder maxContentsLength(int max) {
-            if (max < 1) {
-                throw new IllegalArgumentException("max contents length must be positive, got " + max);
+            if (max < 1 || max > ProtocolLimits.MAX_ENCODABLE_CONTENTS) {
+                throw new IllegalArgumentException("max contents length must be 1.."
+                        + ProtocolLimits.MAX_ENCODABLE_CONTENTS + ", got " + max);
             }
             this.maxContentsLength = max;
             return this;
@@ -761,6 +916,16 @@ public final class ShapedEngine {
         /** The packet cipher implementation (default {@link AeadBackend#preferred()}); both give identical bytes. */
         public Builder aead(AeadBackend backend) {
             this.aead = Objects.requireNonNull(backend, "backend");
+            return this;
+        }
+
+        /**
+         * Hand the key generation and the ECDH out as tasks ({@link ShapedEngine#pollTask()}) instead of running them
+         * in the constructor and in {@code receive} (default false: inline). A key given by {@link #privateKey} is
+         * used as it is; only the ECDH is delegated then.
+         */
+        public Builder delegateKeyWork(boolean delegate) {
+            this.delegateKeyWork = delegate;
             return this;
         }
 

@@ -279,4 +279,14 @@ class ShapedEngineTest {
         assertEquals(id, a.sessionIdHex().orElseThrow());
         assertEquals(id, b.sessionIdHex().orElseThrow());
     }
+
+    @Test
+    void theBuilderRejectsABadContentsLimitWhenItIsSet() {
+        ShapedEngine.Builder b = ShapedEngine.builder(Role.INITIATOR, Network.REGTEST);
+        assertThrows(IllegalArgumentException.class, () -> b.maxContentsLength(0));
+        // above what a packet can encode: refused here, not when the peer's key arrives
+        assertThrows(IllegalArgumentException.class, () -> b.maxContentsLength(1 << 24));
+        assertThrows(NullPointerException.class, () -> b.aead(null));
+        assertTrue(b.maxContentsLength((1 << 24) - 1).build().pollWrite().length >= 64);
+    }
 }

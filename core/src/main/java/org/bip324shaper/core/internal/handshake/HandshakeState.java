@@ -6,6 +6,8 @@ public enum HandshakeState {
     AWAITING_V1_CHECK,
     /** Waiting for the peer's 64-byte ElligatorSwift public key. */
     AWAITING_KEY,
+    /** The peer's key is in; the delegated ECDH and key derivation have not been handed back yet. */
+    AWAITING_KEY_EXCHANGE,
     /** Keys are known; scanning the peer's garbage for its 16-byte terminator. */
     AWAITING_GARBAGE_TERMINATOR,
     /** Terminator found; reading decoy packets until the peer's version packet. */

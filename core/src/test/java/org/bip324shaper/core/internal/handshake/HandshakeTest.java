@@ -329,4 +329,44 @@ class HandshakeTest {
         b.putInt(0x12345678);
         return b.array();
     }
+
+    @Test
+    void delegatedKeyWorkWaitsForTheKeyAndTheKeyExchange() throws Bip324Exception {
+        Handshake i = Handshake.builder(Role.INITIATOR, Network.MAINNET).delegateKeyWork(true).build();
+        Handshake r = Handshake.builder(Role.RESPONDER, Network.MAINNET).delegateKeyWork(true).build();
+        assertFalse(i.hasKey());
+        assertFalse(i.hasOutbound(), "no key, nothing to send");
+        assertThrows(HandshakeStateException.class, () -> r.receive(ByteBuffer.allocate(64)));
+        i.supplyKey(EllSwiftPrivateKey.generate(RANDOM));
+        r.supplyKey(EllSwiftPrivateKey.generate(RANDOM));
+        assertThrows(HandshakeStateException.class, () -> i.supplyKey(EllSwiftPrivateKey.generate(RANDOM)));
+
+        ByteBuffer toResponder = ByteBuffer.wrap(i.takeOutbound());
+        r.receive(toResponder);
+        assertEquals(HandshakeState.AWAITING_KEY_EXCHANGE, r.state());
+        byte[] rKey = r.takeOutbound();
+        assertEquals(64, rKey.length, "only the key: the terminator needs the key exchange");
+        r.completeKeyExchange(r.keyExchange().derive());
+        assertEquals(HandshakeState.AWAITING_GARBAGE_TERMINATOR, r.state());
+        assertThrows(HandshakeStateException.class, r::keyExchange);
+
+        ByteBuffer toInitiator = ByteBuffer.wrap(concat(rKey, r.takeOutbound()));
+        i.receive(toInitiator);
+        assertEquals(HandshakeState.AWAITING_KEY_EXCHANGE, i.state());
+        assertEquals(64, toInitiator.position(), "nothing past the key before the key exchange");
+        i.receive(toInitiator);
+        assertEquals(64, toInitiator.position());
+        i.completeKeyExchange(i.keyExchange().derive());
+        i.receive(toInitiator);
+        assertTrue(i.isComplete());
+        r.receive(ByteBuffer.wrap(i.takeOutbound()));
+        assertTrue(r.isComplete());
+        assertArrayEquals(i.finish().sessionId(), r.finish().sessionId());
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }
