@@ -394,7 +394,8 @@ public final class AgentConfigParser {
     private static final Object NONE = new Object();
 
     /**
-     * {@code host:port} or {@code [v6]:port}, unresolved (no DNS in premain), or null if malformed.
+     * {@code host:port} or {@code [v6]:port}, unresolved (no DNS in premain), or null if malformed: the host holds
+     * only letters, digits, '-', '.', '_' (and, in brackets, ':' and a '%' scope).
      */
     public static InetSocketAddress parseHostPort(String text) {
         String value = text.trim();
@@ -404,7 +405,8 @@ public final class AgentConfigParser {
         }
         String host = value.substring(0, colon);
         String port = value.substring(colon + 1);
-        if (host.startsWith("[") && host.endsWith("]")) {
+        boolean bracketed = host.startsWith("[") && host.endsWith("]");
+        if (bracketed) {
             host = host.substring(1, host.length() - 1);
         } else if (host.indexOf(':') >= 0) {
             return null; // a bare IPv6 address needs brackets to tell its last group from the port
@@ -412,9 +414,13 @@ public final class AgentConfigParser {
         if (host.isEmpty() || host.length() > 255 || !isDigits(port)) {
             return null;
         }
+        // Only what a host name or an IP literal can hold: anything else (a comma, for one) could not be written
+        // back as an agent argument, and no resolver would take it.
         for (int i = 0; i < host.length(); i++) {
             char c = host.charAt(i);
-            if (c <= ' ' || c == '/' || c == '[' || c == ']' || c > '~') {
+            boolean nameChar = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '.' || c == '_';
+            if (!nameChar && !(bracketed && (c == ':' || c == '%'))) {
                 return null;
             }
         }

@@ -352,6 +352,24 @@ class AgentConfigParserTest {
         assertEquals(AgentConfig.defaults(), args("aead=auto,proxy.upstream-socks=none").config());
     }
 
+    /** Found by AgentConfigParserFuzzTest: a property's host with a comma was taken and could not be written back. */
+    @ParameterizedTest
+    @ValueSource(strings = {"o(,,lean:5", "a,b:1080", "host name:1080", "héte:1080", "[::1,]:1080"})
+    void aHostPortTakesOnlyHostNameAndAddressCharacters(String value) {
+        ParsedConfig parsed = AgentConfigParser.parse(null, Map.of("bip324.proxy.listen", value), Map.of());
+        assertEquals(1, parsed.problems().size(), parsed.problems().toString());
+        assertTrue(parsed.problems().get(0).contains("proxy.listen: bad value"), parsed.problems().get(0));
+        assertEquals(AgentConfig.defaults(), parsed.config());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"node-1.example_x.org:8333", "127.0.0.1:1080", "[fe80::1%2]:1080", "tor:9050"})
+    void aHostPortAcceptsNamesAndLiterals(String value) {
+        ParsedConfig parsed = AgentConfigParser.parse("proxy.upstream-socks=" + value, Map.of(), Map.of());
+        assertEquals(List.of(), parsed.problems());
+        assertEquals(value, parsed.config().valueText(AgentOption.UPSTREAM_SOCKS));
+    }
+
     @Test
     void aConfigFileFillsWhatNoOtherSourceSets(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
