@@ -27,6 +27,7 @@ import org.bip324shaper.core.engine.EngineClosedException;
 import org.bip324shaper.core.engine.EngineFailedException;
 import org.bip324shaper.core.engine.OutboundWrite;
 import org.bip324shaper.core.engine.ReceiveStatus;
+import org.bip324shaper.core.engine.Release;
 import org.bip324shaper.core.engine.ShapedEngine;
 import org.bip324shaper.core.message.NetworkMessage;
 import org.bip324shaper.core.message.V2MessageCodec;
@@ -543,7 +544,16 @@ public final class AsyncShapedProtocol implements AutoCloseable {
      * channel; it fails with a {@link WriteBacklogException} (nothing queued) if the backlog is over the cap.
      */
     public CompletableFuture<Void> write(NetworkMessage message) {
-        return submit(V2MessageCodec.contents(Objects.requireNonNull(message, "message")));
+        return write(message, Release.SHAPED);
+    }
+
+    /**
+     * As {@link #write(NetworkMessage)}; with {@link Release#NOW} the message and whatever the shaper held before it
+     * go to the channel now instead of on the next tick.
+     */
+    public CompletableFuture<Void> write(NetworkMessage message, Release release) {
+        Objects.requireNonNull(release, "release");
+        return submit(V2MessageCodec.contents(Objects.requireNonNull(message, "message")), release);
     }
 
     /**
@@ -552,10 +562,10 @@ public final class AsyncShapedProtocol implements AutoCloseable {
      * @throws IllegalArgumentException if the contents exceed the packet limit
      */
     public CompletableFuture<Void> writeContents(byte[] contents) {
-        return submit(ByteBuffer.wrap(Objects.requireNonNull(contents, "contents")));
+        return submit(ByteBuffer.wrap(Objects.requireNonNull(contents, "contents")), Release.SHAPED);
     }
 
-    private CompletableFuture<Void> submit(ByteBuffer contents) {
+    private CompletableFuture<Void> submit(ByteBuffer contents, Release release) {
         CompletableFuture<Void> future = new CompletableFuture<>();
         synchronized (outbound) {
             Throwable failure = terminal.get();
@@ -575,7 +585,7 @@ public final class AsyncShapedProtocol implements AutoCloseable {
             long sequence;
             try {
                 // not closed: the engine closes only after shutdown() has set `terminal` and taken this lock
-                sequence = engine.sendContents(contents);
+                sequence = engine.sendContents(contents, release);
             } catch (EngineFailedException e) { // the reader failed it since the look above
                 return CompletableFuture.failedFuture(e.failure());
             }

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.engine.Delivery;
+import org.bip324shaper.core.engine.Release;
 import org.bip324shaper.core.message.NetworkMessage;
 import org.bip324shaper.core.shaping.TrafficStats;
 
@@ -55,6 +56,14 @@ public interface MessageTransport extends Closeable {
 
     /** Sends one message; blocks until it was handed to the stream (a v2 shaper may hold it for its next tick). */
     void write(NetworkMessage message) throws IOException;
+
+    /**
+     * As {@link #write(NetworkMessage)}; {@link Release#NOW} asks a v2 shaper not to hold it (nor what it held before
+     * it) for a tick. A v1 transport writes every message at once anyway.
+     */
+    default void write(NetworkMessage message, Release release) throws IOException {
+        write(message);
+    }
 
     boolean isClosed();
 

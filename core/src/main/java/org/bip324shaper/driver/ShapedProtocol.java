@@ -23,6 +23,7 @@ import org.bip324shaper.core.engine.Delivery;
 import org.bip324shaper.core.engine.EngineClosedException;
 import org.bip324shaper.core.engine.EngineFailedException;
 import org.bip324shaper.core.engine.OutboundWrite;
+import org.bip324shaper.core.engine.Release;
 import org.bip324shaper.core.engine.ShapedEngine;
 import org.bip324shaper.core.engine.V1Suggestion;
 import org.bip324shaper.core.message.NetworkMessage;
@@ -284,7 +285,15 @@ public final class ShapedProtocol implements Closeable {
      * writes it on the tick, or {@link #close()} does, whichever comes first.
      */
     public void write(NetworkMessage message) throws IOException {
-        writeContents(V2MessageCodec.contents(message));
+        write(message, Release.SHAPED);
+    }
+
+    /**
+     * As {@link #write(NetworkMessage)}; with {@link Release#NOW} the message and whatever the shaper held before it
+     * are written now instead of on the next tick.
+     */
+    public void write(NetworkMessage message, Release release) throws IOException {
+        writeContents(V2MessageCodec.contents(message), release);
     }
 
     /** Sends one genuine packet's raw contents (message type + payload). */
@@ -297,10 +306,14 @@ public final class ShapedProtocol implements Closeable {
      * until the packet is on the wire (a held packet leaves on a later tick).
      */
     public void writeContents(ByteBuffer contents) throws IOException {
+        writeContents(contents, Release.SHAPED);
+    }
+
+    private void writeContents(ByteBuffer contents, Release release) throws IOException {
         writeLock.lock();
         try {
             ensureOpen();
-            engine.sendContents(contents);
+            engine.sendContents(contents, release);
             flushWrites();
         } catch (EngineClosedException e) {
             throw new EOFException("connection closed"); // an abort() does not wait for the write lock

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.engine.Delivery;
+import org.bip324shaper.core.engine.Release;
 import org.bip324shaper.core.message.NetworkMessage;
 import org.bip324shaper.core.shaping.TrafficStats;
 
@@ -50,6 +51,11 @@ final class V2MessageTransport implements MessageTransport {
     @Override
     public void write(NetworkMessage message) throws IOException {
         protocol.write(message);
+    }
+
+    @Override
+    public void write(NetworkMessage message, Release release) throws IOException {
+        protocol.write(message, release);
     }
 
     @Override

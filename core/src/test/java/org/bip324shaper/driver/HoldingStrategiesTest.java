@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.bip324shaper.core.engine.Release;
 import org.bip324shaper.core.message.NetworkMessage;
 import org.bip324shaper.core.shaping.ShapingStrategies;
 import org.bip324shaper.core.shaping.TrafficConfig;
@@ -126,6 +128,44 @@ class HoldingStrategiesTest {
                 assertEquals(genuineBefore + 1, sender.stats().snapshot().written().genuinePackets());
                 sender.close(); // what was written before close arrives
                 assertEquals(ping, pair.responder().receive());
+            }
+        });
+    }
+
+    @Test
+    void blockingWriteNowTakesWhatTheTickerHoldsAlongAtOnce() {
+        TrafficConfig slowTicker = ShapingStrategies.parse("ticker:sizes=80/160/320/1280,min=5s,max=6s");
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            try (Pair pair = loopback.connect(Kind.BLOCKING, Kind.BLOCKING, slowTicker)) {
+                ShapedProtocol sender = ((Endpoint.Blocking) pair.initiator()).p;
+                NetworkMessage getdata = new NetworkMessage("getdata", new byte[37]);
+                NetworkMessage getblocks = new NetworkMessage("getblocks", new byte[700]);
+                long before = sender.stats().snapshot().written().genuinePackets();
+                sender.write(getdata);
+                assertEquals(before, sender.stats().snapshot().written().genuinePackets(), "held for the tick");
+                sender.write(getblocks, Release.NOW);
+                assertEquals(before + 2, sender.stats().snapshot().written().genuinePackets(),
+                        "a NOW write returns once it and the held one are written");
+                assertEquals(getdata, pair.responder().receive());
+                assertEquals(getblocks, pair.responder().receive());
+            }
+        });
+    }
+
+    @Test
+    void asyncWriteNowCompletesWithoutATick() {
+        TrafficConfig slowTicker = ShapingStrategies.parse("ticker:sizes=80/160/320/1280,min=5s,max=6s");
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            try (Pair pair = loopback.connect(Kind.ASYNC, Kind.ASYNC, slowTicker)) {
+                AsyncShapedProtocol sender = ((Endpoint.Async) pair.initiator()).p;
+                NetworkMessage getdata = new NetworkMessage("getdata", new byte[37]);
+                NetworkMessage getblocks = new NetworkMessage("getblocks", new byte[700]);
+                CompletableFuture<Void> held = sender.write(getdata);
+                CompletableFuture<Void> now = sender.write(getblocks, Release.NOW);
+                now.get(4, TimeUnit.SECONDS); // the ticker's first tick is 5 s away
+                assertTrue(held.isDone(), "the held message went out with the NOW one, before it");
+                assertEquals(getdata, pair.responder().receive());
+                assertEquals(getblocks, pair.responder().receive());
             }
         });
     }

@@ -119,7 +119,7 @@ public final class ShapedEngine {
     // guarded by outLock
     private volatile Session session;
     /** Contents accepted and not yet encrypted: views (position 0) the sender handed over, never copied. */
-    private final ArrayDeque<ByteBuffer> unsentBeforeSession = new ArrayDeque<>();
+    private final ArrayDeque<Unsent> unsentBeforeSession = new ArrayDeque<>();
     private final ArrayDeque<ByteBuffer> heldGenuine = new ArrayDeque<>();
     private final ArrayDeque<OutboundWrite> writes = new ArrayDeque<>();
     private long pendingWriteBytes;
@@ -449,7 +449,8 @@ public final class ShapedEngine {
             session = s;
             state.compareAndSet(State.HANDSHAKING, State.OPEN); // else closeOutbound() came first
             while (!unsentBeforeSession.isEmpty()) {
-                submit(unsentBeforeSession.poll());
+                Unsent next = unsentBeforeSession.poll();
+                submit(next.contents(), next.release());
             }
             if (outboundClosed) {
                 emit(shaper.releaseHeld());
@@ -504,7 +505,15 @@ public final class ShapedEngine {
      * @throws EngineFailedException   after a failure, with the failure as its cause
      */
     public long send(NetworkMessage message) {
-        return sendContents(V2MessageCodec.contents(message));
+        return send(message, Release.SHAPED);
+    }
+
+    /**
+     * As {@link #send(NetworkMessage)}; with {@link Release#NOW} the message (and whatever the shaper held before
+     * it) is released to {@link #pollOutbound()} at once instead of waiting for the shaper's next tick.
+     */
+    public long send(NetworkMessage message, Release release) {
+        return sendContents(V2MessageCodec.contents(message), release);
     }
 
     /**
@@ -524,16 +533,22 @@ public final class ShapedEngine {
      * @return its sequence number, as {@link #send}
      */
     public long sendContents(ByteBuffer contents) {
+        return sendContents(contents, Release.SHAPED);
+    }
+
+    /** As {@link #sendContents(ByteBuffer)}, released as {@code release} says (see {@link #send(NetworkMessage, Release)}). */
+    public long sendContents(ByteBuffer contents, Release release) {
         Objects.requireNonNull(contents, "contents");
+        Objects.requireNonNull(release, "release");
         if (contents.remaining() > PacketDecoder.DEFAULT_MAX_CONTENTS) {
             throw new IllegalArgumentException("packet contents of " + contents.remaining() + " bytes exceed "
                     + PacketDecoder.DEFAULT_MAX_CONTENTS);
         }
         return accept(contents.hasArray() ? contents.slice() : ByteBuffer.allocate(contents.remaining())
-                .put(contents.duplicate()).flip());
+                .put(contents.duplicate()).flip(), release);
     }
 
-    private long accept(ByteBuffer contents) {
+    private long accept(ByteBuffer contents, Release release) {
         synchronized (outLock) {
             requireUsable();
             if (outboundClosed) {
@@ -541,9 +556,9 @@ public final class ShapedEngine {
             }
             accepted = new Delivery(accepted.messages() + 1, accepted.bytes() + contents.remaining());
             if (session == null) {
-                unsentBeforeSession.add(contents);
+                unsentBeforeSession.add(new Unsent(contents, release));
             } else {
-                submit(contents);
+                submit(contents, release);
             }
             return accepted.messages();
         }
@@ -670,11 +685,11 @@ public final class ShapedEngine {
         }
     }
 
-    private void submit(ByteBuffer contents) {
+    private void submit(ByteBuffer contents, Release release) {
         heldGenuine.add(contents);
         noteVersionHandshake(contents.array(), contents.arrayOffset(), contents.remaining(), false);
         emit(shaper.onGenuine(contents.remaining()));
-        if (!versionHandshakeOver || outboundClosed) {
+        if (!versionHandshakeOver || outboundClosed || release == Release.NOW) {
             // bitcoinj gives up on a version handshake that takes 5 s: none of it may wait for a tick
             emit(shaper.releaseHeld());
         }
@@ -843,6 +858,10 @@ public final class ShapedEngine {
     @Override
     public String toString() {
         return "ShapedEngine[" + role + ", " + network.id() + ", " + state.get() + "]";
+    }
+
+    /** A message accepted before the session exists, and how it is to be released once it does. */
+    private record Unsent(ByteBuffer contents, Release release) {
     }
 
     /** Configures an engine. Defaults: no shaping, the system clock, SecureRandom, no trace. */

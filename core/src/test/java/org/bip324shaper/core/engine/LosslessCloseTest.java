@@ -1,5 +1,8 @@
 package org.bip324shaper.core.engine;
 
+import static org.bip324shaper.core.engine.StoppedClockEngines.deliver;
+import static org.bip324shaper.core.engine.StoppedClockEngines.engine;
+import static org.bip324shaper.core.engine.StoppedClockEngines.establishedPair;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,18 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicLong;
-import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.HandshakeStateException;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.Role;
 import org.bip324shaper.core.message.NetworkMessage;
-import org.bip324shaper.core.shaping.MonotonicClock;
 import org.bip324shaper.core.shaping.ShapingPreset;
 import org.bip324shaper.core.shaping.ShapingStrategies;
 import org.bip324shaper.core.shaping.TrafficConfig;
@@ -31,62 +29,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * never moves in these tests, so a message that waited for a tick would be missing.
  */
 class LosslessCloseTest {
-    private final AtomicLong now = new AtomicLong(5_000_000_000L);
-    private final MonotonicClock clock = now::get;
-
     static List<String> configs() {
         List<String> specs = new ArrayList<>(List.of("none", "random"));
         for (ShapingPreset p : ShapingPreset.values()) {
             specs.add(p.configName());
         }
         return specs;
-    }
-
-    private ShapedEngine engine(Role role, TrafficConfig config, long seed) {
-        return ShapedEngine.builder(role, Network.REGTEST).config(config).clock(clock)
-                .shapingRandom(new SplittableRandom(seed)).build();
-    }
-
-    /** Moves every write from one engine to the other; returns the last ledger position moved. */
-    private static Delivery deliver(ShapedEngine from, ShapedEngine to, List<NetworkMessage> sink)
-            throws Bip324Exception {
-        Delivery last = null;
-        OutboundWrite w;
-        while ((w = from.pollOutbound()) != null) {
-            last = w.delivered();
-            ByteBuffer buf = ByteBuffer.wrap(w.bytes());
-            while (buf.hasRemaining()) {
-                to.receive(buf);
-                NetworkMessage m;
-                while ((m = to.pollMessage()) != null) {
-                    sink.add(m);
-                }
-            }
-        }
-        return last;
-    }
-
-    /** Two established engines, ours shaped by {@code spec}, with their version handshake done. */
-    private ShapedEngine[] establishedPair(String spec, List<NetworkMessage> toOurs, List<NetworkMessage> toPeer)
-            throws Bip324Exception {
-        ShapedEngine ours = engine(Role.INITIATOR, ShapingStrategies.parse(spec), spec.hashCode());
-        ShapedEngine peer = engine(Role.RESPONDER, TrafficConfig.DEFAULT, 7);
-        for (int i = 0; i < 4 && !(ours.isEstablished() && peer.isEstablished()); i++) {
-            deliver(ours, peer, toPeer);
-            deliver(peer, ours, toOurs);
-        }
-        assertTrue(ours.isEstablished() && peer.isEstablished());
-        ours.send(new NetworkMessage("version", new byte[102]));
-        peer.send(new NetworkMessage("version", new byte[102]));
-        peer.send(new NetworkMessage("verack", new byte[0]));
-        ours.send(new NetworkMessage("verack", new byte[0]));
-        deliver(ours, peer, toPeer);
-        deliver(peer, ours, toOurs);
-        assertEquals(2, toPeer.size(), "the version handshake waited for a tick under " + spec);
-        assertEquals(2, toOurs.size());
-        toPeer.clear();
-        toOurs.clear();
-        return new ShapedEngine[] {ours, peer};
     }
 
     @ParameterizedTest
