@@ -64,6 +64,9 @@ import org.bip324shaper.driver.MessageTransport;
  * left the payment unconfirmed for the whole slot. So a refresh message waits only if the peer would answer it with
  * nothing ({@link RefreshSlots#redundant}); everything else passes at once.
  *
+ * <p>Whatever the normalization, the wallet's download requests skip the shaper's tick while it is behind the peer's
+ * chain ({@link ChainCatchUp}): a sync would otherwise wait for a tick every round.
+ *
  * <p>Threads: the peer's messages are read on one task of the bridge's pool for the link's whole life; each wallet
  * connection's messages on its own task; timers on the bridge's timer thread.
  */
@@ -154,6 +157,7 @@ final class UpstreamLink {
     private ScheduledFuture<?> keepalive;
     private ScheduledFuture<?> parkExpiry;
     private final RefreshSlots refresh = new RefreshSlots();
+    private final ChainCatchUp catchUp = new ChainCatchUp();
     private ScheduledFuture<?> refreshSlot;
     private long refreshLost;
     private boolean ended;
@@ -227,6 +231,9 @@ final class UpstreamLink {
     /** One message from the attached wallet connection {@code from}. */
     void fromWallet(Wallet from, NetworkMessage m) throws IOException {
         String command = m.command();
+        if (command.equals("version")) {
+            catchUp.onWalletVersion(m);
+        }
         if (normalize.contains(Normalization.PINGS) && command.equals("ping")) {
             answerWalletPing(from, m);
             return;
@@ -261,7 +268,7 @@ final class UpstreamLink {
                 }
             }
         }
-        upstream.write(m);
+        upstream.write(m, catchUp.releaseFor(m));
         from.toPeer.addAndGet(V1FrameEncoder.HEADER_LENGTH + m.payloadLength());
         if (command.equals("verack")) {
             synchronized (this) {
@@ -406,6 +413,9 @@ final class UpstreamLink {
                 return;
             } else if (!peerVerackSeen) {
                 peerHandshake.add(m);
+                if (command.equals("version")) {
+                    catchUp.onPeerVersion(m);
+                }
                 if (command.equals("verack")) {
                     peerVerackSeen = true;
                     startKeepalive();
@@ -427,6 +437,7 @@ final class UpstreamLink {
             }
             return;
         }
+        catchUp.onRelayedToWallet(m); // before the wallet can read it and ask for the next round
         writeToWallet(to, m);
     }
 

@@ -16,7 +16,12 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -28,6 +33,7 @@ import org.bip324shaper.agent.config.Normalization;
 import org.bip324shaper.agent.log.AgentLog;
 import org.bip324shaper.agent.log.LogLevel;
 import org.bip324shaper.core.Network;
+import org.bip324shaper.core.engine.Release;
 import org.bip324shaper.core.message.NetworkMessage;
 import org.bip324shaper.driver.MessageTransport;
 import org.junit.jupiter.api.AfterEach;
@@ -61,6 +67,8 @@ class UpstreamLinkTest {
     static final class QueueTransport implements MessageTransport {
         final BlockingQueue<NetworkMessage> inbox = new LinkedBlockingQueue<>();
         final BlockingQueue<NetworkMessage> written = new LinkedBlockingQueue<>();
+        /** How each written message (by identity) was to be released. */
+        final Map<NetworkMessage, Release> releases = Collections.synchronizedMap(new IdentityHashMap<>());
         private static final NetworkMessage END = new NetworkMessage("end-of-test", new byte[0]);
         volatile boolean closed;
 
@@ -90,9 +98,15 @@ class UpstreamLinkTest {
 
         @Override
         public void write(NetworkMessage message) throws IOException {
+            write(message, Release.SHAPED);
+        }
+
+        @Override
+        public void write(NetworkMessage message, Release release) throws IOException {
             if (closed) {
                 throw new EOFException("closed");
             }
+            releases.put(message, release);
             written.add(message);
         }
 
@@ -168,14 +182,19 @@ class UpstreamLinkTest {
     }
 
     private Started start(UpstreamLink.Timing timing) throws Exception {
+        return start(timing, Normalization.all(), message("version"), message("version"));
+    }
+
+    private Started start(UpstreamLink.Timing timing, Set<Normalization> normalize,
+                          NetworkMessage walletVersion, NetworkMessage peerVersion) throws Exception {
         FakeSession session = new FakeSession();
-        UpstreamLink link = new UpstreamLink(1, PEER, session, Normalization.all(), timing, timer, pool, parked, log);
+        UpstreamLink link = new UpstreamLink(1, PEER, session, normalize, timing, timer, pool, parked, log);
         QueueTransport wallet = new QueueTransport();
         CountDownLatch readingEnded = new CountDownLatch(1);
         UpstreamLink.Wallet attached = new UpstreamLink.Wallet(1, wallet, false, readingEnded::countDown);
         assertTrue(link.start(attached));
-        link.fromWallet(attached, message("version"));
-        session.peer.inbox.add(message("version"));
+        link.fromWallet(attached, walletVersion);
+        session.peer.inbox.add(peerVersion);
         session.peer.inbox.add(message("verack"));
         wallet.next("verack");
         link.fromWallet(attached, message("verack"));
@@ -391,5 +410,40 @@ class UpstreamLinkTest {
         s.link().end("test", true);
         assertTrue(s.session().closed.await(WAIT.toMillis(), TimeUnit.MILLISECONDS));
         assertNull(s.session().peer.written.peek(), "the held copy of the old filter must not undo the new one");
+    }
+
+    @Test
+    void aSyncingWalletsDownloadRequestsSkipTheTickUntilItHasThePeersBlocks() throws Exception {
+        Started s = start(FAST, Normalization.all(), ChainCatchUpTest.version(0), ChainCatchUpTest.version(2));
+        s.session().peer.inbox.add(pongFor(s.firstKeepalive()));
+        NetworkMessage first = getblocks(hash(0));
+        s.link().fromWallet(s.attached(), first);
+        assertEquals(Release.NOW, s.session().peer.releases.get(s.session().peer.next("getblocks")));
+        NetworkMessage tx = new NetworkMessage("tx", new byte[225]);
+        s.link().fromWallet(s.attached(), tx);
+        assertEquals(Release.SHAPED, s.session().peer.releases.get(s.session().peer.next("tx")));
+        s.session().peer.inbox.add(new NetworkMessage("merkleblock", new byte[80]));
+        s.session().peer.inbox.add(new NetworkMessage("merkleblock", new byte[80]));
+        s.wallet().next("merkleblock");
+        s.wallet().next("merkleblock");
+        NetworkMessage inStep = getblocks(hash(1));
+        s.link().fromWallet(s.attached(), inStep);
+        assertEquals(Release.SHAPED, s.session().peer.releases.get(s.session().peer.next("getblocks")),
+                "the wallet has the peer's two blocks: its requests are shaped again");
+    }
+
+    @Test
+    void withoutNormalizationASyncStillSkipsTheTick() throws Exception {
+        FakeSession session = new FakeSession();
+        UpstreamLink link = new UpstreamLink(1, PEER, session, EnumSet.noneOf(Normalization.class), FAST,
+                timer, pool, parked, log);
+        QueueTransport wallet = new QueueTransport();
+        UpstreamLink.Wallet attached = new UpstreamLink.Wallet(1, wallet, false, () -> { });
+        assertTrue(link.start(attached));
+        link.fromWallet(attached, ChainCatchUpTest.version(10));
+        session.peer.inbox.add(ChainCatchUpTest.version(600));
+        wallet.next("version");
+        link.fromWallet(attached, new NetworkMessage("getdata", new byte[37]));
+        assertEquals(Release.NOW, session.peer.releases.get(session.peer.next("getdata")));
     }
 }
