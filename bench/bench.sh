@@ -12,7 +12,7 @@
 # Usage: bench/bench.sh [--quick] [--blocks N] [--table-only]
 #   env BITCOIND=/path/to/bitcoind   also run the wallet rows against bitcoind
 #   env JAVA25=/path/to/java         the JDK 25 of the cipher rows (default Temurin 25; skipped if absent)
-# Builds with Maven (offline) first; needs openssl and /usr/bin/time. Takes ~15 min (--quick: ~5 min) on the 2-core
+# Builds with Maven first; needs openssl and /usr/bin/time. Takes ~15 min (--quick: ~5 min) on the 2-core
 # VM. The raw outputs stay in bench/target/bench-run; --table-only prints the table from them again.
 set -euo pipefail
 
@@ -42,7 +42,7 @@ rm -rf "$work"
 mkdir -p "$work"
 
 echo "== build"
-mvn -B -q -o -pl agent,bench,it-tests -am package -DskipTests dependency:build-classpath \
+mvn -B -q -pl agent,bench,it-tests -am package -DskipTests dependency:build-classpath \
     -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test > "$work/build.log" 2>&1 \
     || { cat "$work/build.log"; exit 1; }
 
