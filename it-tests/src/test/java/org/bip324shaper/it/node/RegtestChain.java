@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -164,8 +165,11 @@ public final class RegtestChain {
         }
 
         Block tip = tip();
+        // as Core's generatetoaddress: the clock, or just past the median of the last 11 blocks. Counting up from
+        // the tip instead put 20,000 fast-mined blocks hours ahead, and bitcoinj refuses blocks over 2 h ahead.
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        Instant time = now.isAfter(tip.time()) ? now : tip.time().plusSeconds(1);
+        Instant earliest = medianTimePast().plusSeconds(1);
+        Instant time = now.isAfter(earliest) ? now : earliest;
         Block block = new Block(BLOCK_VERSION, tip.getHash(), null, time, tip.getDifficultyTarget(), 0, txs);
         block.solve();
         connect(block, height);
@@ -176,6 +180,16 @@ public final class RegtestChain {
      * BIP-141: the coinbase carries a 32-byte reserved value as its witness and commits to the witness merkle root
      * (the coinbase's wtxid counted as zero) in an OP_RETURN output.
      */
+    /** The median time of the last 11 blocks (fewer near genesis), which a new block's time must exceed. */
+    private Instant medianTimePast() {
+        List<Instant> times = new ArrayList<>();
+        for (int h = Math.max(0, blocks.size() - 11); h < blocks.size(); h++) {
+            times.add(blocks.get(h).time());
+        }
+        Collections.sort(times);
+        return times.get(times.size() / 2);
+    }
+
     private static void addWitnessCommitment(Transaction coinbase, List<Transaction> txs) {
         byte[] reserved = new byte[32];
         coinbase.replaceInput(0, coinbase.getInput(0).withWitness(TransactionWitness.of(List.of(reserved))));

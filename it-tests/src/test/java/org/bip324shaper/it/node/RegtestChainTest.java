@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import org.bitcoinj.base.Address;
@@ -39,6 +43,21 @@ class RegtestChainTest {
             assertEquals(RegtestChain.subsidy(i), block.getTransactions().get(0).getOutputSum());
         }
         assertEquals(chain.params().getGenesisBlock().getHash(), chain.blockAt(0).getHash());
+    }
+
+    @Test
+    void manyBlocksMinedAtOnceStayWithinBitcoinjsTwoHoursAndAboveTheMedianTimePast() {
+        mine(8_000); // one second apart, as this chain mined before, would end 2.2 h ahead
+        Instant limit = Instant.now().plus(Duration.ofHours(2));
+        assertTrue(chain.tip().time().isBefore(limit), "tip time " + chain.tip().time() + " is past " + limit);
+        for (int h = 12; h <= chain.height(); h++) {
+            List<Instant> previous = new ArrayList<>();
+            for (int i = h - 11; i < h; i++) {
+                previous.add(chain.blockAt(i).time());
+            }
+            Collections.sort(previous);
+            assertTrue(chain.blockAt(h).time().isAfter(previous.get(5)), "block " + h + " not after the median");
+        }
     }
 
     @Test
