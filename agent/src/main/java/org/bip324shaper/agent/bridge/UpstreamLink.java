@@ -26,6 +26,7 @@ import org.bip324shaper.agent.events.ConnectionLogLines;
 import org.bip324shaper.agent.log.AgentLog;
 import org.bip324shaper.agent.log.LogFormat;
 import org.bip324shaper.core.Bip324Exception;
+import org.bip324shaper.core.engine.Release;
 import org.bip324shaper.core.message.NetworkMessage;
 import org.bip324shaper.core.message.V1FrameEncoder;
 import org.bip324shaper.driver.MessageTransport;
@@ -476,8 +477,11 @@ final class UpstreamLink {
             schedule(() -> checkPong(nonce), timing.pongTimeout().toNanos());
         }
         try {
+            // not held for a tick: its round trip is what the wallet's pings are answered after, and bitcoinj's
+            // last merkleblock of a sync is taken only when the pong after it arrives
             upstream.write(new NetworkMessage("ping",
-                    ByteBuffer.allocate(NONCE_LENGTH).order(ByteOrder.LITTLE_ENDIAN).putLong(nonce).array()));
+                    ByteBuffer.allocate(NONCE_LENGTH).order(ByteOrder.LITTLE_ENDIAN).putLong(nonce).array()),
+                    Release.NOW);
         } catch (IOException e) {
             end("the ping to the peer failed: " + e.getMessage(), false);
         }

@@ -218,6 +218,8 @@ class UpstreamLinkTest {
                     "gap " + (times.get(i) - times.get(i - 1)) + " ns");
         }
         assertFalse(s.link().isEnded(), logBytes.toString(StandardCharsets.UTF_8));
+        assertEquals(Release.NOW, s.session().peer.releases.get(ping),
+                "a keepalive held for a tick would time the tick, not the peer");
     }
 
     @Test
