@@ -114,6 +114,9 @@ while read -r _ kind node a b c d; do
         # a v1 connect's upstream is the dial alone: what v2 adds on the connect path is the handshake
         row "  inside the agent: first v2 upstream ($node)" "dial $a + handshake $b ms" "dial $a ms (v1)" \
             "+$b ms" "<= +50 ms" "$(verdict "$b" "<=" 50)"
+    elif [ "$kind" = sync-peer-cpu ]; then
+        row "  the peer's CPU over the wallet JVM's life ($node)" "$c / $d ms (v2: none / default)" "$b ms (v1)" \
+            "$(awk -v a="$c" -v b="$b" 'BEGIN { printf "%.2fx", a / b }')" "(why)" "info"
     elif [ "$kind" = sync-cpu ]; then
         row "  its CPU time, START to SYNCED ($node)" "$c / $d ms (none / default)" "$b ms without agent" \
             "$(awk -v a="$c" -v b="$b" 'BEGIN { printf "%.2fx", a / b }')" "(why)" "info"

@@ -65,6 +65,28 @@ public interface MessageTransport extends Closeable {
         write(message);
     }
 
+    /**
+     * As {@link #write(NetworkMessage)}, except that the transport may keep the message in its buffer until
+     * {@link #flush()}, the next {@link #write(NetworkMessage) write}, or {@link #close()}, so that a run of small
+     * messages leaves in one system call. A relay that forwards what it reads writes with this while
+     * {@link #hasReadyMessage()} says more is coming, then flushes.
+     */
+    default void writeBuffered(NetworkMessage message) throws IOException {
+        write(message);
+    }
+
+    /** Writes whatever {@link #writeBuffered} left in the buffer. */
+    default void flush() throws IOException {
+    }
+
+    /**
+     * True if {@link #read()} would return a message without waiting for the network: it arrived with bytes already
+     * read. Called by the reading thread; false when in doubt (then the next read reports what went wrong).
+     */
+    default boolean hasReadyMessage() {
+        return false;
+    }
+
     boolean isClosed();
 
     /**

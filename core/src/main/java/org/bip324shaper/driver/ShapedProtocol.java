@@ -53,6 +53,8 @@ public final class ShapedProtocol implements Closeable {
 
     private final ReentrantLock readLock = new ReentrantLock();
     private final byte[] readBytes = new byte[READ_BUFFER];
+    /** A message {@link #hasReadyMessage()} took from the engine, which the next read returns; guarded by readLock. */
+    private NetworkMessage peeked;
     private ByteBuffer unread = ByteBuffer.allocate(0);
 
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -224,12 +226,57 @@ public final class ShapedProtocol implements Closeable {
 
     /** The next genuine message; blocks. Unknown short IDs are skipped. {@link EOFException} when the peer closed. */
     public NetworkMessage read() throws IOException {
-        return readNext(engine::pollMessage);
+        return readNext(this::pollMessage);
     }
 
     /** The next genuine packet's raw contents (message type + payload); blocks. */
     public byte[] readContents() throws IOException {
-        return readNext(engine::pollContents);
+        return readNext(this::pollContents);
+    }
+
+    /**
+     * True if {@link #read()} would return a message without reading from the stream: it came with bytes already
+     * read. Decodes what is buffered to find out; false when in doubt (a failure shows at the next read).
+     */
+    public boolean hasReadyMessage() {
+        readLock.lock();
+        try {
+            while (peeked == null) {
+                NetworkMessage next = engine.pollMessage();
+                if (next != null) {
+                    peeked = next;
+                } else if (!unread.hasRemaining() || engine.receive(unread).bytesConsumed() == 0) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /** The engine's next message, after one {@link #hasReadyMessage()} took out; readLock held. */
+    private NetworkMessage pollMessage() throws Bip324Exception {
+        NetworkMessage next = peeked;
+        if (next != null) {
+            peeked = null;
+            return next;
+        }
+        return engine.pollMessage();
+    }
+
+    private byte[] pollContents() {
+        NetworkMessage next = peeked;
+        if (next != null) {
+            peeked = null;
+            ByteBuffer contents = V2MessageCodec.contents(next);
+            byte[] bytes = new byte[contents.remaining()];
+            contents.get(bytes);
+            return bytes;
+        }
+        return engine.pollContents();
     }
 
     /** One way of taking a delivered packet from the engine: as a message or as raw contents. */

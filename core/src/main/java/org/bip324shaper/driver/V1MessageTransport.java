@@ -23,8 +23,11 @@ import org.bip324shaper.core.message.V1FrameEncoder;
  */
 final class V1MessageTransport implements MessageTransport {
     private static final int READ_BUFFER = 64 * 1024;
-    /** Frames up to this size are written with one system call on a plain stream. */
-    static final int ASSEMBLED_FRAME_MAX = 16 * 1024;
+    /**
+     * Frames up to this size are assembled in one buffer and written with one system call, as are runs of them that
+     * {@link #writeBuffered} collects; larger ones are written from their own arrays.
+     */
+    static final int PENDING_MAX = 64 * 1024;
 
     private final InputStream in;
     private final OutputStream out;
@@ -37,9 +40,13 @@ final class V1MessageTransport implements MessageTransport {
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
     private final byte[] readBytes = new byte[READ_BUFFER];
-    /** Guarded by the write lock; allocated at the first small frame that needs it. */
-    private byte[] frameBytes;
+    /** Frames written but not yet flushed; guarded by the write lock, allocated at the first frame. */
+    private byte[] pending;
+    private int pendingLength;
     private ByteBuffer unread;
+    /** What {@link #hasReadyMessage()} decoded, or the error it met; the next read returns it. Read lock. */
+    private NetworkMessage ready;
+    private IOException readyFailure;
     private volatile boolean closed;
 
     V1MessageTransport(InputStream in, OutputStream out, SocketChannel channel, Network network, byte[] alreadyRead,
@@ -74,6 +81,14 @@ final class V1MessageTransport implements MessageTransport {
     public NetworkMessage read() throws IOException {
         readLock.lock();
         try {
+            NetworkMessage peeked = ready;
+            if (peeked != null) {
+                ready = null;
+                return peeked;
+            }
+            if (readyFailure != null) {
+                throw readyFailure;
+            }
             while (true) {
                 NetworkMessage message = decoder.decode(unread);
                 if (message != null) {
@@ -93,42 +108,100 @@ final class V1MessageTransport implements MessageTransport {
     }
 
     @Override
+    public boolean hasReadyMessage() {
+        readLock.lock();
+        try {
+            if (ready == null && readyFailure == null && unread.hasRemaining()) {
+                ready = decoder.decode(unread);
+            }
+            return ready != null;
+        } catch (IOException e) {
+            readyFailure = e; // the next read reports it
+            return false;
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    @Override
     public void write(NetworkMessage message) throws IOException {
         writeLock.lock();
         try {
-            if (closed) {
-                throw new EOFException("connection closed");
-            }
-            ByteBuffer[] frame = encoder.frame(message);
-            if (channel != null && channel.isBlocking()) {
-                long left = 0;
-                for (ByteBuffer b : frame) {
-                    left += b.remaining();
-                }
-                while (left > 0) {
-                    left -= channel.write(frame);
-                }
-            } else if (frame.length > 1 && V1FrameEncoder.HEADER_LENGTH + message.payloadLength()
-                    <= ASSEMBLED_FRAME_MAX) {
-                if (frameBytes == null) {
-                    frameBytes = new byte[ASSEMBLED_FRAME_MAX];
-                }
-                int length = 0;
-                for (ByteBuffer b : frame) {
-                    int n = b.remaining();
-                    b.duplicate().get(frameBytes, length, n);
-                    length += n;
-                }
-                out.write(frameBytes, 0, length);
-                out.flush();
-            } else {
-                for (ByteBuffer b : frame) {
-                    out.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
-                }
-                out.flush();
-            }
+            writeFrame(message);
+            flushPending();
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    @Override
+    public void writeBuffered(NetworkMessage message) throws IOException {
+        writeLock.lock();
+        try {
+            writeFrame(message);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        writeLock.lock();
+        try {
+            flushPending();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Appends a small frame to the pending bytes, or writes the pending bytes and then a large frame; writeLock held. */
+    private void writeFrame(NetworkMessage message) throws IOException {
+        if (closed) {
+            throw new EOFException("connection closed");
+        }
+        ByteBuffer[] frame = encoder.frame(message);
+        int length = V1FrameEncoder.HEADER_LENGTH + message.payloadLength();
+        if (length > PENDING_MAX) {
+            flushPending();
+            writeOut(frame);
+            return;
+        }
+        if (pendingLength + length > PENDING_MAX) {
+            flushPending();
+        }
+        if (pending == null) {
+            pending = new byte[PENDING_MAX];
+        }
+        for (ByteBuffer b : frame) {
+            int n = b.remaining();
+            b.duplicate().get(pending, pendingLength, n);
+            pendingLength += n;
+        }
+    }
+
+    /** writeLock held. */
+    private void flushPending() throws IOException {
+        if (pendingLength > 0) {
+            int length = pendingLength;
+            pendingLength = 0; // a failed write loses the stream anyway
+            writeOut(new ByteBuffer[] {ByteBuffer.wrap(pending, 0, length)});
+        }
+    }
+
+    private void writeOut(ByteBuffer[] buffers) throws IOException {
+        if (channel != null && channel.isBlocking()) {
+            long left = 0;
+            for (ByteBuffer b : buffers) {
+                left += b.remaining();
+            }
+            while (left > 0) {
+                left -= channel.write(buffers);
+            }
+        } else {
+            for (ByteBuffer b : buffers) {
+                out.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
+            }
+            out.flush();
         }
     }
 
@@ -139,6 +212,15 @@ final class V1MessageTransport implements MessageTransport {
 
     @Override
     public void close() throws IOException {
+        if (writeLock.tryLock()) { // a writer blocked on a peer that does not read must not block the close
+            try {
+                flushPending();
+            } catch (IOException e) {
+                // the stream is gone: what was buffered cannot be delivered either way
+            } finally {
+                writeLock.unlock();
+            }
+        }
         closed = true;
         resource.close();
     }

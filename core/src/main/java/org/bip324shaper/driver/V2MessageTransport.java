@@ -59,6 +59,11 @@ final class V2MessageTransport implements MessageTransport {
     }
 
     @Override
+    public boolean hasReadyMessage() {
+        return protocol.hasReadyMessage();
+    }
+
+    @Override
     public boolean isClosed() {
         return protocol.isClosed();
     }

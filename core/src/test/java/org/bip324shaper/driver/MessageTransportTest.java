@@ -2,14 +2,19 @@ package org.bip324shaper.driver;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -22,6 +27,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.bip324shaper.core.Bip324Exception;
 import org.bip324shaper.core.Network;
 import org.bip324shaper.core.Role;
 import org.bip324shaper.core.WrongNetworkException;
@@ -263,28 +269,107 @@ class MessageTransportTest {
      * (header and payload assembled), a large one as header then payload; the bytes are the v1 frame either way.
      */
     @ParameterizedTest
-    @ValueSource(ints = {0, 200, V1MessageTransport.ASSEMBLED_FRAME_MAX - V1FrameEncoder.HEADER_LENGTH,
-            V1MessageTransport.ASSEMBLED_FRAME_MAX - V1FrameEncoder.HEADER_LENGTH + 1, 100_000})
+    @ValueSource(ints = {0, 200, V1MessageTransport.PENDING_MAX - V1FrameEncoder.HEADER_LENGTH,
+            V1MessageTransport.PENDING_MAX - V1FrameEncoder.HEADER_LENGTH + 1, 100_000})
     void aFrameWithoutHeaderRoomGoesOutInOneWriteWhenSmall(int payloadLength) throws IOException {
         byte[] payload = new byte[payloadLength];
         random.nextBytes(payload);
         NetworkMessage fromV2 = ((V2Decoded.Message) V2MessageCodec.decode(
                 V2MessageCodec.contents(NetworkMessage.copyOf("merkleblock", payload)).array())).message();
-        List<Integer> writes = new ArrayList<>();
-        ByteArrayOutputStream wire = new ByteArrayOutputStream() {
-            @Override
-            public synchronized void write(byte[] b, int off, int len) {
-                writes.add(len);
-                super.write(b, off, len);
-            }
-        };
+        CountingStream wire = new CountingStream();
         MessageTransport v1 = MessageTransport.v1(InputStream.nullInputStream(), wire, Network.REGTEST, new byte[0],
                 () -> { });
         v1.write(fromV2);
         assertArrayEquals(new V1FrameEncoder(Network.REGTEST).encode(NetworkMessage.copyOf("merkleblock", payload)),
                 wire.toByteArray());
-        boolean small = V1FrameEncoder.HEADER_LENGTH + payloadLength <= V1MessageTransport.ASSEMBLED_FRAME_MAX;
+        boolean small = V1FrameEncoder.HEADER_LENGTH + payloadLength <= V1MessageTransport.PENDING_MAX;
         assertEquals(small ? List.of(V1FrameEncoder.HEADER_LENGTH + payloadLength)
-                : List.of(V1FrameEncoder.HEADER_LENGTH, payloadLength), writes);
+                : List.of(V1FrameEncoder.HEADER_LENGTH, payloadLength), wire.writes);
+    }
+
+    /** A counting stream: the length of every write call. */
+    private static final class CountingStream extends ByteArrayOutputStream {
+        final List<Integer> writes = new ArrayList<>();
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            writes.add(len);
+            super.write(b, off, len);
+        }
+    }
+
+    @Test
+    void bufferedWritesLeaveTogetherAtTheFlushOrTheNextWriteInOrder() throws IOException {
+        CountingStream wire = new CountingStream();
+        MessageTransport v1 = MessageTransport.v1(InputStream.nullInputStream(), wire, Network.REGTEST, new byte[0],
+                () -> { });
+        V1FrameEncoder encoder = new V1FrameEncoder(Network.REGTEST);
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        for (int i = 0; i < 3; i++) {
+            NetworkMessage m = NetworkMessage.copyOf("merkleblock", new byte[250 + i]);
+            v1.writeBuffered(m);
+            expected.writeBytes(encoder.encode(m));
+        }
+        assertEquals(List.of(), wire.writes, "nothing written before the flush");
+        v1.flush();
+        assertEquals(1, wire.writes.size(), "three frames in one write");
+        NetworkMessage tail = NetworkMessage.copyOf("tx", new byte[300]);
+        v1.writeBuffered(tail);
+        NetworkMessage pong = NetworkMessage.copyOf("pong", new byte[8]);
+        v1.write(pong); // a plain write takes what is buffered along, first
+        expected.writeBytes(encoder.encode(tail));
+        expected.writeBytes(encoder.encode(pong));
+        assertEquals(2, wire.writes.size());
+        NetworkMessage large = NetworkMessage.copyOf("block", new byte[V1MessageTransport.PENDING_MAX]);
+        v1.writeBuffered(tail);
+        v1.writeBuffered(large); // too large to buffer: the buffered one goes first, then the block from its array
+        expected.writeBytes(encoder.encode(tail));
+        expected.writeBytes(encoder.encode(large));
+        NetworkMessage last = NetworkMessage.copyOf("inv", new byte[37]);
+        v1.writeBuffered(last);
+        v1.close(); // closing writes what is still buffered
+        expected.writeBytes(encoder.encode(last));
+        assertArrayEquals(expected.toByteArray(), wire.toByteArray());
+    }
+
+    @Test
+    void aV1TransportKnowsWhenTheNextMessageIsAlreadyRead() throws IOException {
+        V1FrameEncoder encoder = new V1FrameEncoder(Network.REGTEST);
+        NetworkMessage a = NetworkMessage.copyOf("inv", new byte[37]);
+        NetworkMessage b = NetworkMessage.copyOf("tx", new byte[200]);
+        byte[] second = encoder.encode(b);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.writeBytes(encoder.encode(a));
+        bytes.writeBytes(Arrays.copyOf(second, 30)); // the second frame only starts in the first read
+        PipedOutputStream feed = new PipedOutputStream();
+        PipedInputStream in = new PipedInputStream(feed, 1 << 16);
+        feed.write(bytes.toByteArray());
+        MessageTransport v1 = MessageTransport.v1(in, OutputStream.nullOutputStream(), Network.REGTEST, new byte[0],
+                () -> { });
+        assertEquals(a, v1.read());
+        assertFalse(v1.hasReadyMessage(), "a partial frame is not a message");
+        feed.write(Arrays.copyOfRange(second, 30, second.length));
+        feed.write(encoder.encode(a));
+        assertEquals(b, v1.read());
+        assertTrue(v1.hasReadyMessage(), "the next frame came with the same read");
+        assertTrue(v1.hasReadyMessage(), "asking twice keeps it");
+        assertEquals(a, v1.read());
+        assertFalse(v1.hasReadyMessage());
+    }
+
+    @Test
+    void aBadFrameFoundWhileLookingAheadIsReportedByTheNextRead() throws IOException {
+        V1FrameEncoder encoder = new V1FrameEncoder(Network.REGTEST);
+        NetworkMessage a = NetworkMessage.copyOf("inv", new byte[37]);
+        byte[] bad = encoder.encode(NetworkMessage.copyOf("tx", new byte[50]));
+        bad[bad.length - 1] ^= 1; // the checksum no longer matches
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.writeBytes(encoder.encode(a));
+        bytes.writeBytes(bad);
+        MessageTransport v1 = MessageTransport.v1(new ByteArrayInputStream(bytes.toByteArray()),
+                OutputStream.nullOutputStream(), Network.REGTEST, new byte[0], () -> { });
+        assertEquals(a, v1.read());
+        assertFalse(v1.hasReadyMessage());
+        assertThrows(Bip324Exception.class, v1::read);
     }
 }

@@ -387,6 +387,9 @@ final class UpstreamLink {
         try {
             while (true) {
                 fromPeer(upstream.read());
+                if (!upstream.hasReadyMessage()) {
+                    flushToWallet(); // the next read waits for the network: what is buffered goes now
+                }
             }
         } catch (EOFException e) {
             // the peer closed, or the session was closed here
@@ -399,6 +402,7 @@ final class UpstreamLink {
         } catch (IOException | RuntimeException e) {
             log.debug("#" + currentId() + " peer->wallet ended: " + e);
         }
+        flushToWallet(); // what came before the end still reaches the wallet
         end(why, true);
     }
 
@@ -439,7 +443,27 @@ final class UpstreamLink {
             return;
         }
         catchUp.onRelayedToWallet(m); // before the wallet can read it and ask for the next round
-        writeToWallet(to, m);
+        try {
+            to.transport.writeBuffered(m); // a block download's messages leave in runs, not one system call each
+            to.toWallet.addAndGet(V1FrameEncoder.HEADER_LENGTH + m.payloadLength());
+        } catch (IOException e) {
+            // the wallet went away; its own task notices
+        }
+    }
+
+    /** Writes what the relay buffered for the attached wallet; a wallet that detached meanwhile flushed on close. */
+    private void flushToWallet() {
+        Wallet to;
+        synchronized (this) {
+            to = wallet;
+        }
+        if (to != null) {
+            try {
+                to.transport.flush();
+            } catch (IOException e) {
+                // the wallet went away; its own task notices
+            }
+        }
     }
 
     /** Caller holds the lock. */

@@ -67,6 +67,10 @@ class UpstreamLinkTest {
     static final class QueueTransport implements MessageTransport {
         final BlockingQueue<NetworkMessage> inbox = new LinkedBlockingQueue<>();
         final BlockingQueue<NetworkMessage> written = new LinkedBlockingQueue<>();
+        /** Written with writeBuffered and not yet flushed. */
+        private final List<NetworkMessage> buffered = new ArrayList<>();
+        /** How many messages each flush wrote. */
+        final List<Integer> flushes = Collections.synchronizedList(new ArrayList<>());
         /** How each written message (by identity) was to be released. */
         final Map<NetworkMessage, Release> releases = Collections.synchronizedMap(new IdentityHashMap<>());
         private static final NetworkMessage END = new NetworkMessage("end-of-test", new byte[0]);
@@ -103,11 +107,30 @@ class UpstreamLinkTest {
 
         @Override
         public void write(NetworkMessage message, Release release) throws IOException {
+            writeBuffered(message);
+            releases.put(message, release);
+            flush();
+        }
+
+        @Override
+        public synchronized void writeBuffered(NetworkMessage message) throws IOException {
             if (closed) {
                 throw new EOFException("closed");
             }
-            releases.put(message, release);
-            written.add(message);
+            buffered.add(message);
+        }
+
+        @Override
+        public synchronized void flush() {
+            flushes.add(buffered.size());
+            written.addAll(buffered);
+            buffered.clear();
+        }
+
+        @Override
+        public boolean hasReadyMessage() {
+            NetworkMessage next = inbox.peek();
+            return next != null && next != END;
         }
 
         @Override
@@ -117,6 +140,7 @@ class UpstreamLinkTest {
 
         @Override
         public void close() {
+            flush();
             closed = true;
             inbox.add(END);
         }
@@ -447,5 +471,26 @@ class UpstreamLinkTest {
         wallet.next("version");
         link.fromWallet(attached, new NetworkMessage("getdata", new byte[37]));
         assertEquals(Release.NOW, session.peer.releases.get(session.peer.next("getdata")));
+    }
+
+    @Test
+    void whatThePeerSentInOneRunReachesTheWalletInOneFlush() throws Exception {
+        FakeSession session = new FakeSession();
+        UpstreamLink link = new UpstreamLink(1, PEER, session, EnumSet.noneOf(Normalization.class), FAST, timer, pool,
+                parked, log);
+        QueueTransport wallet = new QueueTransport();
+        UpstreamLink.Wallet attached = new UpstreamLink.Wallet(1, wallet, false, () -> { });
+        List<NetworkMessage> run = List.of(message("version"), message("verack"),
+                new NetworkMessage("merkleblock", new byte[250]), new NetworkMessage("merkleblock", new byte[251]),
+                new NetworkMessage("merkleblock", new byte[252]));
+        session.peer.inbox.addAll(run); // all there before the link reads: each read finds the next one ready
+        assertTrue(link.start(attached));
+        for (NetworkMessage m : run) {
+            assertEquals(m, wallet.next(m.command()));
+        }
+        assertEquals(List.of(run.size()), wallet.flushes, "one flush once nothing more was ready");
+        session.peer.inbox.add(new NetworkMessage("inv", new byte[37]));
+        wallet.next("inv");
+        assertEquals(List.of(run.size(), 1), wallet.flushes);
     }
 }

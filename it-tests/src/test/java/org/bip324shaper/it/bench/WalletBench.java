@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -117,11 +118,18 @@ public final class WalletBench {
         System.out.printf(Locale.ROOT, "ROW sync-cpu %s %d %.0f %.0f %.0f%n", name, blocks,
                 median(results.get("plain"), 3), median(results.get("agent-none"), 3),
                 median(results.get("agent-default"), 3));
+        if (!Double.isNaN(results.get("plain").get(0)[6])) {
+            // the peer shares this machine's cores: its own v2 work is part of what the wallet waits for
+            System.out.printf(Locale.ROOT, "ROW sync-peer-cpu %s %d %.0f %.0f %.0f%n", name, blocks,
+                    median(results.get("plain"), 6), median(results.get("agent-none"), 6),
+                    median(results.get("agent-default"), 6));
+        }
     }
 
     /**
-     * One cold wallet JVM: {START ms, CONNECTED ms, SYNCED ms, CPU ms from START to SYNCED, and with the agent the
-     * first v2 upstream's dial and handshake ms}.
+     * One cold wallet JVM: {START ms, CONNECTED ms, SYNCED ms, CPU ms from START to SYNCED, with the agent the
+     * first v2 upstream's dial and handshake ms, and the peer's CPU ms over the wallet JVM's life when it is a process
+     * of its own}.
      */
     private static double[] runWallet(Path java, RegtestBackend node, String agentOptions, int height, String label)
             throws IOException, InterruptedException {
@@ -143,6 +151,7 @@ public final class WalletBench {
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
             builder.environment().keySet().removeIf(key -> key.startsWith("BIP324_"));
+            OptionalLong peerCpuBefore = node.processCpuMillis();
             Process process = builder.start();
             if (!process.waitFor(15, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
@@ -193,8 +202,12 @@ public final class WalletBench {
                 System.out.printf(Locale.ROOT, "    %s: first v2 upstream: dial %.1f ms, handshake %.1f ms%n", label,
                         dial, handshake);
             }
-            System.out.printf(Locale.ROOT, "    %s: cpu %.0f ms; threads >= 50 ms: %s%n", label, cpu, threads);
-            return new double[] {start, connected, synced, cpu, dial, handshake};
+            OptionalLong peerCpuAfter = node.processCpuMillis();
+            double peerCpu = peerCpuBefore.isPresent() && peerCpuAfter.isPresent()
+                    ? peerCpuAfter.getAsLong() - peerCpuBefore.getAsLong() : Double.NaN;
+            System.out.printf(Locale.ROOT, "    %s: cpu %.0f ms; threads >= 50 ms: %s%s%n", label, cpu, threads,
+                    Double.isNaN(peerCpu) ? "" : String.format(Locale.ROOT, "; the peer's cpu %.0f ms", peerCpu));
+            return new double[] {start, connected, synced, cpu, dial, handshake, peerCpu};
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);

@@ -121,6 +121,12 @@ public final class Bitcoind implements Closeable {
         throw new IOException("bitcoind's RPC did not answer within " + START_TIMEOUT + ": " + last + "\n" + output());
     }
 
+    /** bitcoind's CPU time so far (user + system), if the platform reports it. */
+    public java.util.OptionalLong cpuMillis() {
+        return process.toHandle().info().totalCpuDuration()
+                .map(d -> java.util.OptionalLong.of(d.toMillis())).orElse(java.util.OptionalLong.empty());
+    }
+
     public int p2pPort() {
         return p2pPort;
     }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeoutException;
 import org.bip324shaper.it.bitcoind.Bitcoind;
 import org.bip324shaper.it.bitcoind.Json;
@@ -49,6 +50,11 @@ public final class BitcoindBackend implements RegtestBackend {
 
     private JsonRpc rpc() {
         return rpc;
+    }
+
+    @Override
+    public OptionalLong processCpuMillis() {
+        return bitcoind.cpuMillis();
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeoutException;
 import org.bitcoinj.base.Address;
 import org.bitcoinj.base.Sha256Hash;
@@ -19,6 +20,11 @@ public interface RegtestBackend extends Closeable {
     String description();
 
     int p2pPort();
+
+    /** The node's CPU time so far, when it runs as a process of its own (the bench's peer-side cost). */
+    default OptionalLong processCpuMillis() {
+        return OptionalLong.empty();
+    }
 
     int height() throws IOException;
 
