@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -66,7 +67,9 @@ import org.bip324shaper.driver.MessageTransport;
  * nothing ({@link RefreshSlots#redundant}); everything else passes at once.
  *
  * <p>Whatever the normalization, the wallet's download requests skip the shaper's tick while it is behind the peer's
- * chain ({@link ChainCatchUp}): a sync would otherwise wait for a tick every round.
+ * chain ({@link ChainCatchUp}): a sync would otherwise wait for a tick every round. With {@link Normalization#PINGS}
+ * its pings then go to the peer too, and their pongs back: bitcoinj pings after each getdata and takes the pong,
+ * which the peer sends after the blocks, as the end of the last one; a local answer came before the blocks.
  *
  * <p>Threads: the peer's messages are read on one task of the bridge's pool for the link's whole life; each wallet
  * connection's messages on its own task; timers on the bridge's timer thread.
@@ -93,6 +96,8 @@ final class UpstreamLink {
     private static final Set<String> HANDSHAKE_ONLY = Set.of("version", "verack", "sendaddrv2", "wtxidrelay",
             "sendtxrcncl");
     private static final int NONCE_LENGTH = 8;
+    /** A wallet that pings faster than the peer answers gets local answers beyond this many. */
+    static final int MAX_FORWARDED_PINGS = 16;
     private static final SecureRandom NONCES = new SecureRandom();
 
     /** The wallet connection now using the link. */
@@ -155,6 +160,8 @@ final class UpstreamLink {
     private boolean pingOutstanding;
     private long roundTripNanos = -1;
     private final List<NetworkMessage> pingsAwaitingRoundTrip = new ArrayList<>();
+    /** Nonces of the wallet's pings passed to the peer while the wallet catches up; guarded by this. */
+    private final ArrayDeque<Long> forwardedPings = new ArrayDeque<>();
     private ScheduledFuture<?> keepalive;
     private ScheduledFuture<?> parkExpiry;
     private final RefreshSlots refresh = new RefreshSlots();
@@ -236,7 +243,13 @@ final class UpstreamLink {
             catchUp.onWalletVersion(m);
         }
         if (normalize.contains(Normalization.PINGS) && command.equals("ping")) {
-            answerWalletPing(from, m);
+            if (catchUp.isBehind() && forwarding(m)) {
+                // bitcoinj pings after each getdata: the pong, after the blocks, is its end marker for the last one
+                upstream.write(m, Release.NOW);
+                from.toPeer.addAndGet(V1FrameEncoder.HEADER_LENGTH + m.payloadLength());
+            } else {
+                answerWalletPing(from, m);
+            }
             return;
         }
         if (normalize.contains(Normalization.PINGS) && command.equals("pong")) {
@@ -413,7 +426,7 @@ final class UpstreamLink {
             to = wallet;
             if (command.equals("ping") && (to == null || normalize.contains(Normalization.PINGS))) {
                 // answered below, outside the lock
-            } else if (command.equals("pong") && normalize.contains(Normalization.PINGS)) {
+            } else if (command.equals("pong") && normalize.contains(Normalization.PINGS) && !forwarded(m)) {
                 onPong(m);
                 return;
             } else if (!peerVerackSeen) {
@@ -464,6 +477,26 @@ final class UpstreamLink {
                 // the wallet went away; its own task notices
             }
         }
+    }
+
+    /** Remembers a wallet ping passed to the peer; false (answer it here) when too many are outstanding. */
+    private synchronized boolean forwarding(NetworkMessage ping) {
+        Long nonce = nonceOf(ping);
+        if (nonce == null || forwardedPings.size() >= MAX_FORWARDED_PINGS) {
+            return false;
+        }
+        forwardedPings.add(nonce);
+        return true;
+    }
+
+    /** Whether {@code pong} answers a wallet ping passed to the peer (then it goes to the wallet); caller holds the lock. */
+    private boolean forwarded(NetworkMessage pong) {
+        Long nonce = nonceOf(pong);
+        return nonce != null && forwardedPings.remove(nonce);
+    }
+
+    private static Long nonceOf(NetworkMessage m) {
+        return m.payloadLength() == NONCE_LENGTH ? m.payload().order(ByteOrder.LITTLE_ENDIAN).getLong(0) : null;
     }
 
     /** Caller holds the lock. */

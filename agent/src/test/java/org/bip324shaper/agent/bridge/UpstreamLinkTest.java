@@ -493,4 +493,29 @@ class UpstreamLinkTest {
         wallet.next("inv");
         assertEquals(List.of(run.size(), 1), wallet.flushes);
     }
+
+    @Test
+    void aSyncingWalletsPingGoesToThePeerAndItsPongComesBackAfterTheBlocks() throws Exception {
+        Started s = start(FAST, Normalization.all(), ChainCatchUpTest.version(0), ChainCatchUpTest.version(2));
+        s.session().peer.inbox.add(pongFor(s.firstKeepalive())); // the round trip is known: local answers are possible
+        NetworkMessage ping = ping(4242);
+        s.link().fromWallet(s.attached(), ping);
+        NetworkMessage forwarded = s.session().peer.next("ping");
+        assertEquals(ping, forwarded, "the wallet's own ping, not a keepalive");
+        assertEquals(Release.NOW, s.session().peer.releases.get(forwarded));
+        NetworkMessage block = new NetworkMessage("merkleblock", new byte[80]);
+        s.session().peer.inbox.add(block);
+        s.session().peer.inbox.add(pongFor(ping));
+        assertEquals(block, s.wallet().next("merkleblock"));
+        assertEquals(pongFor(ping), s.wallet().next("pong"), "the peer's pong, relayed after the block");
+        NetworkMessage second = new NetworkMessage("merkleblock", new byte[81]);
+        s.session().peer.inbox.add(second);
+        s.wallet().next("merkleblock"); // the wallet has the peer's two blocks now
+        NetworkMessage inStep = ping(4343);
+        s.link().fromWallet(s.attached(), inStep);
+        assertEquals(pongFor(inStep), s.wallet().next("pong"), "in step, the agent answers");
+        for (NetworkMessage m : s.session().peer.written) {
+            assertFalse(m.equals(inStep), "a ping of a wallet in step reached the peer");
+        }
+    }
 }
