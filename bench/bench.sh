@@ -107,7 +107,7 @@ row "JVM start with the agent (hello world, JDK 17)" "$startup_agent ms wall, $s
     "<= +100 ms wall" "$(verdict "$added" "<=" 100)"
 while read -r _ kind node a b c d; do
     if [ "$kind" = first-connection ]; then
-        row "first v2 connection, cold JVM ($node)" "v2 $b ms" "v1 $a ms" \
+        row "first v2 connection, cold JVM ($node)" "v2 $b ms (agent idle: v1 $c ms)" "v1 $a ms" \
             "$(awk -v a="$b" -v b="$a" 'BEGIN { printf "%+.0f ms", a - b }')" "<= +50 ms" \
             "$(verdict "$(awk -v a="$b" -v b="$a" 'BEGIN { print a - b }')" "<=" 50)"
     elif [ "$kind" = first-upstream ]; then

@@ -55,6 +55,8 @@ public final class ShapedProtocol implements Closeable {
     private final byte[] readBytes = new byte[READ_BUFFER];
     /** A message {@link #hasReadyMessage()} took from the engine, which the next read returns; guarded by readLock. */
     private NetworkMessage peeked;
+    /** The peer's bad data that {@link #hasReadyMessage()} met, for the next read to throw; guarded by readLock. */
+    private Bip324Exception readyFailure;
     private ByteBuffer unread = ByteBuffer.allocate(0);
 
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -250,6 +252,9 @@ public final class ShapedProtocol implements Closeable {
                 }
             }
             return true;
+        } catch (Bip324Exception e) {
+            readyFailure = e; // the peer's bad data: the next read reports it as such
+            return false;
         } catch (IOException | RuntimeException e) {
             return false;
         } finally {
@@ -288,6 +293,11 @@ public final class ShapedProtocol implements Closeable {
     private <T> T readNext(Poll<T> poll) throws IOException {
         readLock.lock();
         try {
+            Bip324Exception found = readyFailure;
+            if (found != null) {
+                readyFailure = null; // later reads say it failed earlier
+                throw found;
+            }
             ensureNotFailed();
             T next;
             while ((next = poll.next()) == null) {

@@ -53,9 +53,11 @@ class NormalizingBridgeTest {
                 java.util.EnumSet.of(Normalization.PINGS, Normalization.RECONNECT)));
     }
 
+    /** A wallet in step with the node: one behind would have its pings passed to the node (ChainCatchUp). */
     private static NetworkMessage version() {
-        return new NetworkMessage("version",
-                VersionMessage.probe(7, 1_700_000_000L).encode(new InetSocketAddress("127.0.0.1", 18444)));
+        VersionMessage v = new VersionMessage(VersionMessage.PROTOCOL_VERSION, 0, 1_700_000_000L, 7, "/bitcoinj:0.17.1/",
+                TestV2Node.START_HEIGHT, false);
+        return new NetworkMessage("version", v.encode(new InetSocketAddress("127.0.0.1", 18444)));
     }
 
     private static NetworkMessage ping(long nonce) {
@@ -114,6 +116,29 @@ class NormalizingBridgeTest {
             assertNotEquals(1L, keepalive.payload().order(ByteOrder.LITTLE_ENDIAN).getLong(0));
         }
         bridge.awaitLog("pings answered here=3");
+    }
+
+    @Test
+    void aWalletBehindTheNodePingsTheNodeItselfAndGetsItsPong() throws Exception {
+        TestV2Node node = track(new TestV2Node(NET));
+        BridgeHarness bridge = bridge();
+        try (Socket socket = bridge.wallet(node.address())) {
+            MessageTransport wallet = MessageTransport.v1(socket, NET);
+            wallet.write(new NetworkMessage("version", VersionMessage.probe(7, 1_700_000_000L)
+                    .encode(new InetSocketAddress("127.0.0.1", 18444)))); // height 0: the node is at 123
+            next(wallet, "version");
+            next(wallet, "verack");
+            wallet.write(new NetworkMessage("verack", new byte[0]));
+            TestV2Node.Connection c = node.nextConnection(WAIT);
+            assertEquals("version", received(c).command());
+            assertEquals("verack", received(c).command());
+            NetworkMessage keepalive = received(c);
+            wallet.write(ping(99));
+            NetworkMessage forwarded = received(c);
+            assertEquals(ping(99), forwarded, "a syncing wallet's ping is the node's to answer, after what it asked for");
+            assertArrayEquals(ping(99).copyPayload(), next(wallet, "pong").copyPayload());
+            assertNotEquals(99L, keepalive.payload().order(ByteOrder.LITTLE_ENDIAN).getLong(0));
+        }
     }
 
     @Test

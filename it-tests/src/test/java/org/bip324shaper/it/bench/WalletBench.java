@@ -27,13 +27,14 @@ import org.bitcoinj.crypto.ECKey;
 
 /**
  * The wallet rows of the {@code bench} command: a cold bitcoinj wallet JVM ({@link SyncMain}) connects to one
- * regtest node and downloads {@code --blocks} blocks, without the agent (plain v1, the baseline) and with it (v2,
- * once without shaping and once with the agent's default shaping), the three interleaved over {@code --rounds}
- * rounds so the machine's load falls on all alike. Runs against the project's own regtest node, and also against
+ * regtest node and downloads {@code --blocks} blocks, without the agent (plain v1, the baseline), with it loaded but
+ * redirecting nothing (v1), and with it (v2, once without shaping and once with the agent's default shaping), the
+ * four interleaved over {@code --rounds} rounds so the machine's load falls on all alike. Runs against the project's own regtest node, and also against
  * bitcoind when {@code BITCOIND} (or {@code --bitcoind PATH}) names one. Prints medians, one {@code ROW} line per
  * figure, for bench/bench.sh:
  * <pre>
- * ROW first-connection &lt;node&gt; &lt;v1 ms&gt; &lt;v2 ms&gt;       PeerGroup.start() to the first peer's version handshake
+ * ROW first-connection &lt;node&gt; &lt;v1 ms&gt; &lt;v2 ms&gt; &lt;v1 with the agent idle ms&gt;
+ *                                                     PeerGroup.start() to the first peer's version handshake
  * ROW first-upstream &lt;node&gt; &lt;dial ms&gt; &lt;handshake ms&gt; inside the agent: its first v2 upstream
  * ROW sync &lt;node&gt; &lt;blocks&gt; &lt;plain ms&gt; &lt;agent no shaping ms&gt; &lt;agent default shaping ms&gt;
  * </pre>
@@ -42,9 +43,12 @@ public final class WalletBench {
 
     /** Agent options per configuration; null: no agent. "ports" and "loopback" are added per node. */
     private static final Map<String, String> CONFIGS = new LinkedHashMap<>();
+    /** The agent's options for the run that redirects nothing (the node's port is not among the agent's ports). */
+    private static final String IDLE = "loopback=true,log=debug,ports=1";
 
     static {
         CONFIGS.put("plain", null);
+        CONFIGS.put("agent-idle", IDLE); // loaded and hooked, but not redirecting: what the agent costs a v1 connect
         CONFIGS.put("agent-none", "padding=off,decoy=off");
         CONFIGS.put("agent-default", "");
     }
@@ -107,7 +111,8 @@ public final class WalletBench {
         }
         double v1Connect = median(results.get("plain"), 1);
         double v2Connect = median(results.get("agent-none"), 1);
-        System.out.printf(Locale.ROOT, "ROW first-connection %s %.1f %.1f%n", name, v1Connect, v2Connect);
+        System.out.printf(Locale.ROOT, "ROW first-connection %s %.1f %.1f %.1f%n", name, v1Connect, v2Connect,
+                median(results.get("agent-idle"), 1));
         List<double[]> withAgent = new ArrayList<>(results.get("agent-none"));
         withAgent.addAll(results.get("agent-default"));
         System.out.printf(Locale.ROOT, "ROW first-upstream %s %.1f %.1f%n", name, median(withAgent, 4),
@@ -140,7 +145,7 @@ public final class WalletBench {
                     + profileDir.resolve(label + ".jfr").toAbsolutePath());
         }
         if (agentOptions != null) {
-            String options = "loopback=true,log=debug,ports=" + node.p2pPort()
+            String options = agentOptions.equals(IDLE) ? IDLE : "loopback=true,log=debug,ports=" + node.p2pPort()
                     + (agentOptions.isEmpty() ? "" : "," + agentOptions);
             command.add("-javaagent:" + WalletJvm.agentJar() + "=" + options);
         }
@@ -189,7 +194,7 @@ public final class WalletBench {
                         + String.join("\n", lines) + "\n" + Files.readString(err, StandardCharsets.UTF_8));
             }
             String agentLog = Files.readString(err, StandardCharsets.UTF_8);
-            if (agentOptions != null && !agentLog.contains("transport=v2")) {
+            if (agentOptions != null && !agentOptions.equals(IDLE) && !agentLog.contains("transport=v2")) {
                 throw new IOException("the agent did not connect over v2:\n" + agentLog);
             }
             Matcher upstream = Pattern.compile(
