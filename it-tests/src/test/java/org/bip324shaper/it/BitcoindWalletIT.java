@@ -82,8 +82,15 @@ class BitcoindWalletIT {
         checkPeer(single(run.peersAtSync(), why), relayed.get(0), expected, backend, why);
         checkPeer(single(run.peersAtEnd(), why), relayed.get(relayed.size() - 1), expected, backend, why);
         relayed.forEach(c -> assertTrue(c.isClosed(), "every connection ends with a close line\n" + why));
-        relayed.forEach(c -> assertEquals(Optional.of(0L), c.undeliveredMessages(),
-                "the agent lost messages the wallet handed over\n" + why));
+        for (AgentConnectionLog c : relayed) {
+            // the run ends with bitcoind dropping the wallet (disconnectnode): a ping a ticker held at that moment
+            // cannot reach it, and Core's close resets what it did not read. That loss must say so; any other is a bug
+            boolean droppedByTheNode = c == relayed.get(relayed.size() - 1) && c.lostBecauseThePeerClosed();
+            if (!droppedByTheNode) {
+                assertEquals(Optional.of(0L), c.undeliveredMessages(),
+                        "the agent lost messages the wallet handed over\n" + why);
+            }
+        }
 
         assertEquals(run.backendHeightAtSync(), run.syncedHeight(), why);
         assertTrue(run.coinbaseToWallet() > 0, "bitcoind's coinbase pays the wallet's address");

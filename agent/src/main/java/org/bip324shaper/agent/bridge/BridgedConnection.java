@@ -204,8 +204,15 @@ final class BridgedConnection implements Runnable {
                     + link.summary())));
         } else {
             link.awaitEnded();
-            reportClose(me.toPeer.get(), me.toWallet.get(),
-                    normalize.isEmpty() ? Optional.empty() : Optional.of("normalized: " + link.summary()));
+            Optional<String> normalized = normalize.isEmpty() ? Optional.empty()
+                    : Optional.of("normalized: " + link.summary());
+            UpstreamSession s = session;
+            if (!s.undelivered().isNone()) {
+                // every loss says why: the peer closing first loses what a shaper still held, a stalled peer the rest
+                String why = "undelivered because: " + link.endReason().orElse("the connection ended");
+                normalized = Optional.of(normalized.map(n -> why + "; " + n).orElse(why));
+            }
+            reportClose(me.toPeer.get(), me.toWallet.get(), normalized);
         }
         Bridge.closeQuietly(wallet);
     }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -166,6 +167,8 @@ final class UpstreamLink {
     private ScheduledFuture<?> parkExpiry;
     private final RefreshSlots refresh = new RefreshSlots();
     private final ChainCatchUp catchUp = new ChainCatchUp();
+    /** Set by {@link #end}; guarded by this. */
+    private String endReason;
     private ScheduledFuture<?> refreshSlot;
     private long refreshLost;
     private boolean ended;
@@ -602,6 +605,7 @@ final class UpstreamLink {
                 return;
             }
             ended = true;
+            endReason = why;
             if (keepalive != null) {
                 keepalive.cancel(false);
             }
@@ -643,6 +647,11 @@ final class UpstreamLink {
 
     synchronized boolean isEnded() {
         return ended;
+    }
+
+    /** Why the link ended (e.g. "the peer closed the connection"), once it has. */
+    synchronized Optional<String> endReason() {
+        return Optional.ofNullable(endReason);
     }
 
     synchronized long droppedWhileParked() {

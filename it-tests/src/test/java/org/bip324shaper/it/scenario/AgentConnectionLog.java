@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * ({@code peer network transport session}) and of its {@code close} line (byte counts; whatever the bridge
  * reports, read as {@code key=value} words).
  */
-public record AgentConnectionLog(long id, Map<String, String> open, Map<String, String> close) {
+public record AgentConnectionLog(long id, Map<String, String> open, Map<String, String> close, String closeText) {
     private static final Pattern LINE = Pattern.compile("^\\[bip324] \\S+\\s+#(\\d+) (open|close) (.*)$");
 
     public AgentConnectionLog {
@@ -26,6 +26,7 @@ public record AgentConnectionLog(long id, Map<String, String> open, Map<String, 
     public static List<AgentConnectionLog> parse(String stderr) {
         Map<Long, Map<String, String>> opens = new LinkedHashMap<>();
         Map<Long, Map<String, String>> closes = new LinkedHashMap<>();
+        Map<Long, String> closeTexts = new LinkedHashMap<>();
         List<Long> order = new ArrayList<>();
         for (String line : stderr.split("\n")) {
             Matcher m = LINE.matcher(line.strip());
@@ -37,10 +38,14 @@ public record AgentConnectionLog(long id, Map<String, String> open, Map<String, 
                 order.add(id);
             }
             (m.group(2).equals("open") ? opens : closes).put(id, fields(m.group(3)));
+            if (m.group(2).equals("close")) {
+                closeTexts.put(id, m.group(3));
+            }
         }
         List<AgentConnectionLog> result = new ArrayList<>();
         for (long id : order) {
-            result.add(new AgentConnectionLog(id, opens.getOrDefault(id, Map.of()), closes.getOrDefault(id, Map.of())));
+            result.add(new AgentConnectionLog(id, opens.getOrDefault(id, Map.of()), closes.getOrDefault(id, Map.of()),
+                    closeTexts.getOrDefault(id, "")));
         }
         return result;
     }
@@ -96,6 +101,14 @@ public record AgentConnectionLog(long id, Map<String, String> open, Map<String, 
     /** Messages the wallet handed over that never reached the peer, from the close line; empty if not closed. */
     public Optional<Long> undeliveredMessages() {
         return Optional.ofNullable(close.get("undelivered")).map(Long::parseLong);
+    }
+
+    /**
+     * Whether the close line says its undelivered messages were lost because the peer closed first (what a shaper
+     * still held when the peer hung up cannot reach it).
+     */
+    public boolean lostBecauseThePeerClosed() {
+        return closeText.contains("undelivered because: the peer closed the connection");
     }
 
     /** The close line's fields about genuine and decoy traffic, if the bridge reports that split. */
