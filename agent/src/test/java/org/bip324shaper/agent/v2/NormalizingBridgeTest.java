@@ -85,19 +85,26 @@ class NormalizingBridgeTest {
         return m;
     }
 
+    /** The version handshake both ways; returns the node's side, with the wallet's version and verack read. */
+    private static TestV2Node.Connection shakeHands(MessageTransport wallet, NetworkMessage version, TestV2Node node)
+            throws Exception {
+        wallet.write(version);
+        next(wallet, "version");
+        next(wallet, "verack");
+        wallet.write(new NetworkMessage("verack", new byte[0]));
+        TestV2Node.Connection c = node.nextConnection(WAIT);
+        assertEquals("version", received(c).command());
+        assertEquals("verack", received(c).command());
+        return c;
+    }
+
     @Test
     void theWalletsPingsAreAnsweredLocallyAndTheNodeSeesOnlyTheAgentsOwn() throws Exception {
         TestV2Node node = track(new TestV2Node(NET));
         BridgeHarness bridge = bridge();
         try (Socket socket = bridge.wallet(node.address())) {
             MessageTransport wallet = MessageTransport.v1(socket, NET);
-            wallet.write(version());
-            next(wallet, "version");
-            next(wallet, "verack");
-            wallet.write(new NetworkMessage("verack", new byte[0]));
-            TestV2Node.Connection c = node.nextConnection(WAIT);
-            assertEquals("version", received(c).command());
-            assertEquals("verack", received(c).command());
+            TestV2Node.Connection c = shakeHands(wallet, version(), node);
             NetworkMessage keepalive = received(c);
             assertEquals("ping", keepalive.command(), "the agent pings right after the handshake, as Core does");
 
@@ -124,14 +131,8 @@ class NormalizingBridgeTest {
         BridgeHarness bridge = bridge();
         try (Socket socket = bridge.wallet(node.address())) {
             MessageTransport wallet = MessageTransport.v1(socket, NET);
-            wallet.write(new NetworkMessage("version", VersionMessage.probe(7, 1_700_000_000L)
-                    .encode(new InetSocketAddress("127.0.0.1", 18444)))); // height 0: the node is at 123
-            next(wallet, "version");
-            next(wallet, "verack");
-            wallet.write(new NetworkMessage("verack", new byte[0]));
-            TestV2Node.Connection c = node.nextConnection(WAIT);
-            assertEquals("version", received(c).command());
-            assertEquals("verack", received(c).command());
+            TestV2Node.Connection c = shakeHands(wallet, new NetworkMessage("version", VersionMessage.probe(7,
+                    1_700_000_000L).encode(new InetSocketAddress("127.0.0.1", 18444))), node); // height 0, node 123
             NetworkMessage keepalive = received(c);
             wallet.write(ping(99));
             NetworkMessage forwarded = received(c);
