@@ -238,7 +238,9 @@ public final class ShapedProtocol implements Closeable {
 
     /**
      * True if {@link #read()} would return a message without reading from the stream: it came with bytes already
-     * read. Decodes what is buffered to find out; false when in doubt (a failure shows at the next read).
+     * read. Decodes what is buffered to find out, skipping what {@link #read()} skips (packets without a known
+     * message type, counted), so it is for readers of messages; false when in doubt (a failure shows at the next
+     * read).
      */
     public boolean hasReadyMessage() {
         readLock.lock();
