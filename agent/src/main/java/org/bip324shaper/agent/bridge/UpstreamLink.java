@@ -169,6 +169,10 @@ final class UpstreamLink {
     private final ChainCatchUp catchUp = new ChainCatchUp();
     /** Set by {@link #end}; guarded by this. */
     private String endReason;
+    /** The relay is writing a run of the peer's messages; guarded by this. */
+    private boolean relaying;
+    /** The agent's own messages for the wallet that wait for the run's end; guarded by this. */
+    private final List<LocalMessage> afterRun = new ArrayList<>();
     private ScheduledFuture<?> refreshSlot;
     private long refreshLost;
     private boolean ended;
@@ -317,7 +321,7 @@ final class UpstreamLink {
                 pingsAwaitingRoundTrip.add(pong); // answered when the first pong of the peer tells the round trip
                 return;
             }
-            schedule(() -> writeToWallet(from, pong), roundTripNanos);
+            schedule(() -> deliverLocal(from, pong), roundTripNanos);
         }
     }
 
@@ -402,9 +406,14 @@ final class UpstreamLink {
         String why = "the peer closed the connection";
         try {
             while (true) {
-                fromPeer(upstream.read());
+                NetworkMessage m = upstream.read();
+                synchronized (this) {
+                    relaying = true;
+                }
+                fromPeer(m);
                 if (!upstream.hasReadyMessage()) {
                     flushToWallet(); // the next read waits for the network: what is buffered goes now
+                    endRun();
                 }
             }
         } catch (EOFException e) {
@@ -419,6 +428,7 @@ final class UpstreamLink {
             log.debug("#" + currentId() + " peer->wallet ended: " + e);
         }
         flushToWallet(); // what came before the end still reaches the wallet
+        endRun();
         end(why, true);
     }
 
@@ -467,6 +477,43 @@ final class UpstreamLink {
         }
     }
 
+    /**
+     * An answer of the agent's own (a local pong) for the wallet. It must not fall inside a run of the peer's
+     * messages: bitcoinj ends a merkleblock's transactions at the next other message, so a pong between a merkleblock
+     * and its transactions would cut them off the block (a wallet would miss a payment's confirmation). While the
+     * relay is in a run, it waits for the run's end.
+     */
+    private void deliverLocal(Wallet to, NetworkMessage m) {
+        synchronized (this) {
+            if (relaying) {
+                afterRun.add(new LocalMessage(to, m));
+                return;
+            }
+        }
+        writeToWallet(to, m);
+    }
+
+    /** The relay's run ended: what waited for it goes now. */
+    private void endRun() {
+        List<LocalMessage> waiting;
+        synchronized (this) {
+            relaying = false;
+            waiting = new ArrayList<>(afterRun);
+            afterRun.clear();
+        }
+        for (LocalMessage w : waiting) {
+            writeToWallet(w.to(), w.message());
+        }
+    }
+
+    private record LocalMessage(Wallet to, NetworkMessage message) {
+    }
+
+    /** The agent's own messages waiting for the relay's run to end (tests). */
+    synchronized int waitingForRun() {
+        return afterRun.size();
+    }
+
     /** Writes what the relay buffered for the attached wallet; a wallet that detached meanwhile flushed on close. */
     private void flushToWallet() {
         Wallet to;
@@ -513,7 +560,7 @@ final class UpstreamLink {
         Wallet to = wallet;
         if (to != null) {
             for (NetworkMessage waiting : pingsAwaitingRoundTrip) {
-                schedule(() -> writeToWallet(to, waiting), 0);
+                schedule(() -> deliverLocal(to, waiting), 0);
             }
         }
         pingsAwaitingRoundTrip.clear();

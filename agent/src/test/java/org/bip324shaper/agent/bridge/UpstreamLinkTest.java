@@ -64,7 +64,7 @@ class UpstreamLinkTest {
     }
 
     /** One side of an in-memory connection: what is written goes to {@link #written}, reads take {@link #inbox}. */
-    static final class QueueTransport implements MessageTransport {
+    static class QueueTransport implements MessageTransport {
         final BlockingQueue<NetworkMessage> inbox = new LinkedBlockingQueue<>();
         final BlockingQueue<NetworkMessage> written = new LinkedBlockingQueue<>();
         /** Written with writeBuffered and not yet flushed. */
@@ -517,5 +517,56 @@ class UpstreamLinkTest {
         for (NetworkMessage m : s.session().peer.written) {
             assertFalse(m.equals(inStep), "a ping of a wallet in step reached the peer");
         }
+    }
+
+    /** A wallet connection whose buffered write of the first {@code merkleblock} waits for {@link #release}. */
+    static final class StallingWallet extends QueueTransport {
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public void writeBuffered(NetworkMessage message) throws IOException {
+            if (message.command().equals("merkleblock")) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException();
+                }
+            }
+            super.writeBuffered(message);
+        }
+    }
+
+    @Test
+    void aLocalPongWaitsUntilTheRelayedRunWithAMerkleblockAndItsTransactionIsWritten() throws Exception {
+        FakeSession session = new FakeSession();
+        UpstreamLink link = new UpstreamLink(1, PEER, session, Normalization.all(), FAST, timer, pool, parked, log);
+        StallingWallet wallet = new StallingWallet();
+        UpstreamLink.Wallet attached = new UpstreamLink.Wallet(1, wallet, false, () -> { });
+        assertTrue(link.start(attached));
+        link.fromWallet(attached, message("version"));
+        session.peer.inbox.add(message("version"));
+        session.peer.inbox.add(message("verack"));
+        wallet.next("verack");
+        link.fromWallet(attached, message("verack"));
+        session.peer.inbox.add(pongFor(session.peer.next("ping")));
+
+        NetworkMessage block = new NetworkMessage("merkleblock", new byte[200]);
+        NetworkMessage tx = new NetworkMessage("tx", new byte[150]);
+        session.peer.inbox.addAll(List.of(block, tx)); // the relay stalls on the block, the tx still ready behind it
+        link.fromWallet(attached, ping(6)); // answered here, after the round trip: in the middle of the run
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (link.waitingForRun() == 0) {
+            assertTrue(System.nanoTime() < deadline, "the local pong did not wait for the run");
+            Thread.onSpinWait();
+        }
+        wallet.release.countDown();
+        assertEquals(block, wallet.next("merkleblock"));
+        List<String> after = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            NetworkMessage m = wallet.written.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertNotNull(m);
+            after.add(m.command());
+        }
+        assertEquals(List.of("tx", "pong"), after, "the block's transaction first, then the agent's pong");
     }
 }
