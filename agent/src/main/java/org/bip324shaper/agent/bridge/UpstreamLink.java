@@ -2,6 +2,7 @@ package org.bip324shaper.agent.bridge;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -39,10 +40,11 @@ import org.bip324shaper.driver.MessageTransport;
  * change what the wire shows of a wallet's own traffic, not what the wallet learns.
  *
  * <p>{@link Normalization#PINGS}: the wallet's pings never reach the wire. Each is answered after the peer's last
- * measured round trip (bitcoinj ranks peers by it), measured with the agent's own pings, which keep the upstream
- * alive as Bitcoin Core does: one right after the version handshake, then every 115-125 s. A ping the peer leaves
- * unanswered for 20 s means a dead upstream: the link ends and so does the wallet's
- * connection. The peer's pings are answered by the agent.
+ * measured round trip (bitcoinj ranks peers by it), and not before the blocks the wallet asked for and their
+ * transactions ({@link BlockAnswers}), where Core's own pong would come. The round trip is measured with the
+ * agent's own pings, which keep the upstream alive as Bitcoin Core does: one right after the version handshake,
+ * then every 115-125 s. A ping the peer leaves unanswered for 20 s means a dead upstream: the link ends and so does
+ * the wallet's connection. The peer's pings are answered by the agent.
  *
  * <p>{@link Normalization#RECONNECT}: when the wallet ends its connection (bitcoinj does after every broadcast, and
  * redials 1.5 s later), the session is parked for 10 s instead of closed, the peer's pings still
@@ -60,8 +62,7 @@ import org.bip324shaper.driver.MessageTransport;
  * closes. While its refresh waits the wallet does not learn the blocks after its locator; the session's filter is the one loaded before, which holds the same keys (bitcoinj loads a
  * filter with look-ahead keys), and blocks announced meanwhile are still fetched with {@code getdata}.
  *
- * <p>Why only redundant ones are held: with {@code pings} bitcoinj's ping after a block getdata (its end marker for a
- * merkleblock's transactions) is answered here, so a last merkleblock can still be unprocessed when bitcoinj drops the
+ * <p>Why only redundant ones are held: a last merkleblock can still be unprocessed when bitcoinj drops the
  * peer after a payment; the spliced redial gets the session's old start height, so bitcoinj sends no getblocks, and
  * the next block is an orphan whose only recovery is a getblocks from its head. Holding that one (as this link did)
  * left the payment unconfirmed for the whole slot. So a refresh message waits only if the peer would answer it with
@@ -167,6 +168,11 @@ final class UpstreamLink {
     private ScheduledFuture<?> parkExpiry;
     private final RefreshSlots refresh = new RefreshSlots();
     private final ChainCatchUp catchUp = new ChainCatchUp();
+    /** What the peer still owes the wallet of its block requests: local pongs wait for it; guarded by this. */
+    private final BlockAnswers blockAnswers;
+    private ScheduledFuture<?> giveUpOnAnswers;
+    /** A local message is being written outside the relay: a run waits for it; guarded by this. */
+    private boolean localWriting;
     /** Set by {@link #end}; guarded by this. */
     private String endReason;
     /** The relay is writing a run of the peer's messages; guarded by this. */
@@ -199,6 +205,7 @@ final class UpstreamLink {
         this.pool = pool;
         this.parked = parked;
         this.log = log;
+        this.blockAnswers = new BlockAnswers(timing.pongTimeout().toNanos());
     }
 
     long openedBy() {
@@ -287,6 +294,11 @@ final class UpstreamLink {
                 if (refreshSlot == null && !ended) {
                     refreshSlot = schedule(this::refreshSlot, refreshGapNanos());
                 }
+            }
+        }
+        if (command.equals("getdata")) {
+            synchronized (this) {
+                blockAnswers.fromWallet(m, System.nanoTime()); // before the peer can answer it
             }
         }
         upstream.write(m, catchUp.releaseFor(m));
@@ -407,9 +419,7 @@ final class UpstreamLink {
         try {
             while (true) {
                 NetworkMessage m = upstream.read();
-                synchronized (this) {
-                    relaying = true;
-                }
+                startRun();
                 fromPeer(m);
                 if (!upstream.hasReadyMessage()) {
                     flushToWallet(); // the next read waits for the network: what is buffered goes now
@@ -468,6 +478,9 @@ final class UpstreamLink {
             }
             return;
         }
+        synchronized (this) {
+            blockAnswers.fromPeer(m, System.nanoTime()); // what the wallet sees, parked or not
+        }
         catchUp.onRelayedToWallet(m); // before the wallet can read it and ask for the next round
         try {
             to.transport.writeBuffered(m); // a block download's messages leave in runs, not one system call each
@@ -479,30 +492,97 @@ final class UpstreamLink {
 
     /**
      * An answer of the agent's own (a local pong) for the wallet. It must not fall inside a run of the peer's
-     * messages: bitcoinj ends a merkleblock's transactions at the next other message, so a pong between a merkleblock
-     * and its transactions would cut them off the block (a wallet would miss a payment's confirmation). While the
-     * relay is in a run, it waits for the run's end.
+     * messages, nor before blocks the wallet asked for ({@link BlockAnswers}): bitcoinj ends a merkleblock's
+     * transactions at the next other message, and takes the pong after a getdata as the end of its blocks. Until
+     * both hold it waits; the run that settles the answers, or giving up on them, sends it.
      */
     private void deliverLocal(Wallet to, NetworkMessage m) {
         synchronized (this) {
-            if (relaying) {
+            if (relaying || !afterRun.isEmpty() || !blockAnswers.isSettled(System.nanoTime())) {
                 afterRun.add(new LocalMessage(to, m));
+                awaitAnswersAtMost();
                 return;
             }
+            localWriting = true;
         }
-        writeToWallet(to, m);
+        try {
+            writeToWallet(to, m);
+        } finally {
+            endLocalWrite();
+        }
     }
 
-    /** The relay's run ended: what waited for it goes now. */
+    /** The relay's next run begins once no local message is being written: none lands inside it. */
+    private synchronized void startRun() throws IOException {
+        while (localWriting) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("relay interrupted");
+            }
+        }
+        relaying = true;
+    }
+
+    private synchronized void endLocalWrite() {
+        localWriting = false;
+        notifyAll();
+    }
+
+    /** The relay's run ended: what waited for it goes now, unless the peer still owes the wallet blocks. */
     private void endRun() {
         List<LocalMessage> waiting;
         synchronized (this) {
             relaying = false;
-            waiting = new ArrayList<>(afterRun);
-            afterRun.clear();
+            waiting = takeWaitingIfSettled();
         }
         for (LocalMessage w : waiting) {
             writeToWallet(w.to(), w.message());
+        }
+    }
+
+    /** Caller holds the lock. */
+    private List<LocalMessage> takeWaitingIfSettled() {
+        if (afterRun.isEmpty()) {
+            return List.of();
+        }
+        if (!blockAnswers.isSettled(System.nanoTime())) {
+            awaitAnswersAtMost();
+            return List.of();
+        }
+        List<LocalMessage> waiting = new ArrayList<>(afterRun);
+        afterRun.clear();
+        return waiting;
+    }
+
+    /** Caller holds the lock: local messages do not wait for answers the peer gave up on. */
+    private void awaitAnswersAtMost() {
+        if (giveUpOnAnswers == null && !ended) {
+            giveUpOnAnswers = schedule(this::gaveUpOnAnswers,
+                    Math.max(0, blockAnswers.giveUpAtNanos() - System.nanoTime()));
+        }
+    }
+
+    private void gaveUpOnAnswers() {
+        List<LocalMessage> waiting;
+        synchronized (this) {
+            giveUpOnAnswers = null;
+            if (relaying) {
+                return; // the run's end decides
+            }
+            waiting = takeWaitingIfSettled();
+            if (waiting.isEmpty()) {
+                return;
+            }
+            localWriting = true;
+        }
+        try {
+            for (LocalMessage w : waiting) {
+                writeToWallet(w.to(), w.message());
+            }
+        } finally {
+            endLocalWrite();
         }
     }
 
@@ -661,6 +741,9 @@ final class UpstreamLink {
             }
             if (refreshSlot != null) {
                 refreshSlot.cancel(false);
+            }
+            if (giveUpOnAnswers != null) {
+                giveUpOnAnswers.cancel(false);
             }
             attached = wallet;
             heldRefresh = refresh.drain();

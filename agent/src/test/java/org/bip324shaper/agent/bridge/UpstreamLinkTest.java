@@ -569,4 +569,51 @@ class UpstreamLinkTest {
         }
         assertEquals(List.of("tx", "pong"), after, "the block's transaction first, then the agent's pong");
     }
+
+    /** The CI failure: the merkleblock's transaction came in a later read than the block, and the pong between. */
+    @Test
+    void aLocalPongWaitsForAMerkleblocksTransactionThatComesInALaterRead() throws Exception {
+        Started s = start();
+        s.session().peer.inbox.add(pongFor(s.firstKeepalive()));
+        s.link().fromWallet(s.attached(), BlockAnswersTest.inventory("getdata", BlockAnswersTest.MSG_FILTERED_BLOCK));
+        NetworkMessage block = MerkleBlockMatchesTest.matching(2, 0);
+        s.session().peer.inbox.add(block);
+        assertEquals(block, s.wallet().next("merkleblock"));
+        s.link().fromWallet(s.attached(), ping(9));
+        assertNull(s.wallet().written.poll(150, TimeUnit.MILLISECONDS), "nothing before the block's transaction");
+        s.session().peer.inbox.add(new NetworkMessage("tx", new byte[60]));
+        assertEquals("tx", s.wallet().written.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS).command());
+        assertEquals(pongFor(ping(9)), s.wallet().next("pong"));
+    }
+
+    @Test
+    void aPingAfterAGetdataIsAnsweredAfterTheBlocksItAskedFor() throws Exception {
+        Started s = start();
+        s.session().peer.inbox.add(pongFor(s.firstKeepalive()));
+        s.link().fromWallet(s.attached(), BlockAnswersTest.inventory("getdata",
+                BlockAnswersTest.MSG_FILTERED_BLOCK, BlockAnswersTest.MSG_FILTERED_BLOCK));
+        s.link().fromWallet(s.attached(), ping(10)); // bitcoinj's end marker for the blocks
+        assertNull(s.wallet().written.poll(150, TimeUnit.MILLISECONDS), "no pong before the blocks");
+        NetworkMessage first = MerkleBlockMatchesTest.matching(1);
+        s.session().peer.inbox.add(first);
+        assertEquals(first, s.wallet().written.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+        assertNull(s.wallet().written.poll(150, TimeUnit.MILLISECONDS), "one block is still owed");
+        NetworkMessage second = MerkleBlockMatchesTest.matching(3);
+        s.session().peer.inbox.add(second);
+        assertEquals(second, s.wallet().written.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+        assertEquals(pongFor(ping(10)), s.wallet().next("pong"));
+    }
+
+    @Test
+    void aBlockThePeerNeverSendsHoldsTheLocalPongForThePatienceOnly() throws Exception {
+        Started s = start();
+        s.session().peer.inbox.add(pongFor(s.firstKeepalive()));
+        long asked = System.nanoTime();
+        s.link().fromWallet(s.attached(), BlockAnswersTest.inventory("getdata", BlockAnswersTest.MSG_FILTERED_BLOCK));
+        s.link().fromWallet(s.attached(), ping(11));
+        assertEquals(pongFor(ping(11)), s.wallet().next("pong"), "given up on after the patience");
+        assertTrue(System.nanoTime() - asked >= FAST.pongTimeout().toNanos(), "answered before the patience ended");
+        s.link().fromWallet(s.attached(), ping(12));
+        assertEquals(pongFor(ping(12)), s.wallet().next("pong"), "and the next ping waits for nothing");
+    }
 }
