@@ -52,7 +52,8 @@ import org.bitcoinj.wallet.Wallet;
  * DONE
  * </pre>
  *
- * A step that does not happen within its timeout prints {@code ERROR <what>} and exits with status 2.
+ * A step that does not happen within its timeout prints {@code ERROR <what>} and exits with status 2 (waiting for
+ * spendable coins, after {@code STATE <chain height, wallet transactions, estimated balance>}).
  *
  * <p>With {@value #ON_COMMAND} as the number of payments the wallet pays when told instead: once coins are
  * spendable it reads stdin, and each {@code pay} line makes it pay the amount to its own address (the pay-to argument
@@ -137,7 +138,15 @@ public final class WalletMain {
         await(download.getFuture(), timeout, "the chain download");
         OUT.println("SYNCED " + chain.getBestChainHeight());
 
-        await(spendable(wallet, chain), timeout, "spendable coins");
+        try {
+            await(spendable(wallet, chain), timeout, "spendable coins");
+        } catch (TimeoutException e) {
+            // a missed block and a missed coinbase look alike from outside
+            OUT.println("STATE height " + chain.getBestChainHeight() + ", wallet transactions "
+                    + wallet.getTransactions(false).size() + ", estimated "
+                    + wallet.getBalance(Wallet.BalanceType.ESTIMATED).value + " sat");
+            throw e;
+        }
         printBalance(wallet);
         if (payments < 0) {
             payOnCommand(peers, wallet, amount);
