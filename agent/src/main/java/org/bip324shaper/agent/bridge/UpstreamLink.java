@@ -52,7 +52,8 @@ import org.bip324shaper.driver.MessageTransport;
  * the peer's own version handshake, as the peer sent it on this session; what Core refuses after {@code verack}
  * ({@code version}, {@code verack}, {@code sendaddrv2}, {@code wtxidrelay}, {@code sendtxrcncl}) is swallowed; the
  * rest ({@code filterload}, {@code mempool}, {@code getblocks}, ...) goes on. What the peer sends while no wallet is
- * attached is dropped and counted: the wallet asks again on reconnect ({@code mempool}, {@code getblocks}).
+ * attached, or before the new connection's {@code version} was answered, is dropped and counted: the wallet asks
+ * again on reconnect ({@code mempool}, {@code getblocks}).
  *
  * <p>{@link Normalization#REFRESH}: a spliced connection's {@code filterload} and {@code getblocks} wait for the
  * next refresh slot ({@link RefreshSlots}); the first slot comes 5-15 min after the session's first
@@ -113,12 +114,18 @@ final class UpstreamLink {
         final AtomicLong toWallet = new AtomicLong();
         /** A spliced connection's refresh waits for the next slot; guarded by the link. */
         boolean refreshWaits;
+        /**
+         * Whether the peer's messages may reach this connection: a spliced one only once its version handshake was
+         * answered (bitcoinj closes a connection on any other message before it); guarded by the link.
+         */
+        boolean handshakeAnswered;
 
         Wallet(long id, MessageTransport transport, boolean spliced, Runnable endReading) {
             this.id = id;
             this.transport = transport;
             this.spliced = spliced;
             this.refreshWaits = spliced;
+            this.handshakeAnswered = !spliced;
             this.endReading = endReading;
         }
 
@@ -278,6 +285,9 @@ final class UpstreamLink {
                 }
                 for (NetworkMessage theirs : replay) {
                     writeToWallet(from, theirs);
+                }
+                synchronized (this) {
+                    from.handshakeAnswered = true;
                 }
             }
             count();
@@ -446,7 +456,7 @@ final class UpstreamLink {
         String command = m.command();
         Wallet to;
         synchronized (this) {
-            to = wallet;
+            to = wallet != null && wallet.handshakeAnswered ? wallet : null; // else as if still parked
             if (command.equals("ping") && (to == null || normalize.contains(Normalization.PINGS))) {
                 // answered below, outside the lock
             } else if (command.equals("pong") && normalize.contains(Normalization.PINGS) && !forwarded(m)) {

@@ -616,4 +616,27 @@ class UpstreamLinkTest {
         s.link().fromWallet(s.attached(), ping(12));
         assertEquals(pongFor(ping(12)), s.wallet().next("pong"), "and the next ping waits for nothing");
     }
+
+    /** bitcoinj closes a connection that gets anything but the version handshake before it. */
+    @Test
+    void aSplicedConnectionGetsThePeersMessagesOnlyAfterItsVersionWasAnswered() throws Exception {
+        Started s = start();
+        s.session().peer.inbox.add(pongFor(s.firstKeepalive()));
+        assertEquals(UpstreamLink.Detached.PARKED, s.link().detach(s.attached(), true));
+        QueueTransport wallet2 = new QueueTransport();
+        UpstreamLink.Wallet second = new UpstreamLink.Wallet(2, wallet2, true, () -> { });
+        assertTrue(s.link().splice(second));
+        s.session().peer.inbox.add(blockInv(hash(0x40))); // between the splice and the redial's version
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (s.link().droppedWhileParked() == 0) {
+            assertTrue(System.nanoTime() < deadline, "the inv was neither dropped nor relayed");
+            Thread.onSpinWait();
+        }
+        s.link().fromWallet(second, message("version"));
+        assertEquals("version", poll(wallet2).command(), "the replayed handshake comes first");
+        assertEquals("verack", poll(wallet2).command());
+        NetworkMessage after = blockInv(hash(0x41));
+        s.session().peer.inbox.add(after);
+        assertEquals(after, poll(wallet2), "once answered, the peer's messages pass");
+    }
 }
