@@ -802,6 +802,7 @@ final class UpstreamLink {
     synchronized String summary() {
         return "pings answered here=" + walletPingsAnswered + " swallowed=" + swallowed
                 + " round trip=" + (roundTripNanos < 0 ? "-" : TimeUnit.NANOSECONDS.toMicros(roundTripNanos) + " us")
+                + (normalize.contains(Normalization.RECONNECT) ? " dropped while parked=" + droppedWhileParked : "")
                 + (normalize.contains(Normalization.REFRESH) ? " " + refresh.summary()
                         + (refreshLost == 0 ? "" : " held refresh lost on abort=" + refreshLost) : "");
     }

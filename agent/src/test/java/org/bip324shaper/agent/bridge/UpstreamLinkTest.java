@@ -638,5 +638,7 @@ class UpstreamLinkTest {
         NetworkMessage after = blockInv(hash(0x41));
         s.session().peer.inbox.add(after);
         assertEquals(after, poll(wallet2), "once answered, the peer's messages pass");
+        assertTrue(s.link().summary().contains("dropped while parked=1"), "counted on the close line: "
+                + s.link().summary());
     }
 }
