@@ -482,14 +482,12 @@ final class UpstreamLink {
                 refresh.onPeerInv(m);
             }
         }
-        if (to == null) {
-            synchronized (this) {
-                droppedWhileParked++;
-            }
-            return;
-        }
         synchronized (this) {
-            blockAnswers.fromPeer(m, System.nanoTime()); // what the wallet sees, parked or not
+            blockAnswers.fromPeer(m, System.nanoTime()); // the peer's answer, whether or not a wallet takes it
+            if (to == null) {
+                droppedWhileParked++;
+                return;
+            }
         }
         catchUp.onRelayedToWallet(m); // before the wallet can read it and ask for the next round
         try {

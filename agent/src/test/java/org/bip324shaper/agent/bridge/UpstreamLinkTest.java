@@ -641,4 +641,27 @@ class UpstreamLinkTest {
         assertTrue(s.link().summary().contains("dropped while parked=1"), "counted on the close line: "
                 + s.link().summary());
     }
+
+    /** Answers the peer sent while parked still count: the redial's pongs do not wait for the patience. */
+    @Test
+    void blocksAnsweredWhileParkedAreNotOwedToTheRedial() throws Exception {
+        Started s = start(new UpstreamLink.Timing(Duration.ofSeconds(10), Duration.ofSeconds(60),
+                Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(5), Duration.ofMinutes(5)));
+        s.session().peer.inbox.add(pongFor(s.firstKeepalive()));
+        s.link().fromWallet(s.attached(), BlockAnswersTest.inventory("getdata", BlockAnswersTest.MSG_FILTERED_BLOCK));
+        assertEquals(UpstreamLink.Detached.PARKED, s.link().detach(s.attached(), true));
+        s.session().peer.inbox.add(MerkleBlockMatchesTest.matching(1));
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (s.link().droppedWhileParked() == 0) {
+            assertTrue(System.nanoTime() < deadline, "the merkleblock was neither dropped nor relayed");
+            Thread.onSpinWait();
+        }
+        QueueTransport wallet2 = new QueueTransport();
+        UpstreamLink.Wallet second = new UpstreamLink.Wallet(2, wallet2, true, () -> { });
+        assertTrue(s.link().splice(second));
+        s.link().fromWallet(second, message("version"));
+        wallet2.next("verack");
+        s.link().fromWallet(second, ping(13));
+        assertEquals(pongFor(ping(13)), wallet2.next("pong"), "the 60 s patience is not waited for");
+    }
 }
