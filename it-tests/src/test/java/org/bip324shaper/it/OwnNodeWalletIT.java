@@ -148,8 +148,16 @@ class OwnNodeWalletIT {
                 assertEquals(expected.id(), agent.transport().orElseThrow(), why);
                 assertEquals(peer.sessionIdHex(), agent.sessionId(), "session id: node vs agent log\n" + why);
                 assertTrue(agent.isClosed(), "every connection ends with a close line\n" + why);
-                assertEquals(java.util.Optional.of(0L), agent.undeliveredMessages(),
-                        "the agent lost messages the wallet handed over\n" + why);
+                // the run ends with the node dropping the wallet: a ping a ticker held at that moment cannot reach
+                // it. That loss must say so, on that connection only, and the node must have closed it; any other
+                // is a bug
+                boolean droppedByTheNode = i == wallets.size() - 1 && agent == agents.get(agents.size() - 1)
+                        && agent.lostBecauseThePeerClosed()
+                        && peer.endReason().equals(java.util.Optional.of("disconnected by the node"));
+                if (!droppedByTheNode) {
+                    assertEquals(java.util.Optional.of(0L), agent.undeliveredMessages(),
+                            "the agent lost messages the wallet handed over\n" + why);
+                }
             }
             assertTrue(peer.closed(), peer.toString());
             if (expected == Transport.V2) {
