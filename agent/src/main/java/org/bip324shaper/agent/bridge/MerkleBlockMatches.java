@@ -12,8 +12,8 @@ import java.nio.ByteOrder;
 final class MerkleBlockMatches {
     private static final int HEADER_LENGTH = 80;
     private static final int HASH_LENGTH = 32;
-    /** A block of Core's 4,000,000 weight units holds fewer than this many transactions (60 bytes each at least). */
-    static final long MAX_TRANSACTIONS = 4_000_000 / 60;
+    /** Core's bound: MAX_BLOCK_WEIGHT over MIN_TRANSACTION_WEIGHT (a transaction of 60 bytes at least). */
+    static final long MAX_TRANSACTIONS = 4_000_000 / (4 * 60);
 
     private final ByteBuffer flags;
     private final long total;
@@ -50,7 +50,8 @@ final class MerkleBlockMatches {
         while (tree.width(height) > 1) {
             height++;
         }
-        return tree.traverse(height, 0) && tree.hashesLeft == 0 ? tree.matched : -1;
+        boolean whole = tree.traverse(height, 0) && tree.hashesLeft == 0 && (tree.bitsUsed + 7) / 8 == flagBytes;
+        return whole ? tree.matched : -1; // as Core: every hash used, no flag byte left over
     }
 
     /** Nodes at {@code height} (leaves at 0). */

@@ -87,6 +87,9 @@ class MerkleBlockMatchesTest {
         }
         assertEquals(-1, MerkleBlockMatches.count(ByteBuffer.wrap(Arrays.copyOf(whole, whole.length + 1))));
         assertEquals(-1, MerkleBlockMatches.count(ByteBuffer.allocate(84)), "no transactions");
+        byte[] extraFlagByte = Arrays.copyOf(whole, whole.length + 1);
+        extraFlagByte[80 + 4 + 1 + 32 * tree[4]]++; // the flag byte count, one more than the tree uses
+        assertEquals(-1, MerkleBlockMatches.count(ByteBuffer.wrap(extraFlagByte)), "a flag byte left over");
     }
 
     @Test
