@@ -8,7 +8,8 @@ import org.bip324shaper.agent.v2.EphemeralKeyPool;
 
 /**
  * The hook premain installs: builds the real {@link RedirectingConnectHook} (bridge, policy, socket internals)
- * on the first connect, on that connect's thread, so start-up loads none of it.
+ * when the agent's warm-up gets to it ({@link #prepare}), or on the first connect if that comes first, so start-up
+ * loads none of it. Building it opens nothing: the bridge listens from its first redirected connect.
  */
 final class DeferredHook implements ConnectHook {
 
@@ -36,16 +37,22 @@ final class DeferredHook implements ConnectHook {
         }
     }
 
+    /** Builds the hook now, off any connect (the agent's warm-up); a connect meanwhile waits for it. */
+    void prepare() {
+        build("by the warm-up, before any connect");
+    }
+
     private RedirectingConnectHook hook() {
         RedirectingConnectHook built = hook;
+        return built != null ? built : build("on the first connect");
+    }
+
+    private synchronized RedirectingConnectHook build(String when) {
+        RedirectingConnectHook built = hook;
         if (built == null) {
-            synchronized (this) {
-                built = hook;
-                if (built == null) {
-                    built = AgentInstaller.buildHook(config, log, keys);
-                    hook = built;
-                }
-            }
+            built = AgentInstaller.buildHook(config, log, keys);
+            hook = built;
+            log.debug("connect hook built " + when);
         }
         return built;
     }

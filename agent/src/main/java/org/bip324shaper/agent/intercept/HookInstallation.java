@@ -18,10 +18,23 @@ final class HookInstallation {
     private HookInstallation() {
     }
 
-    /** Grants the module access the woven code needs and installs the hook; false if one was already there. */
-    static boolean install(Instrumentation instrumentation, AgentConfig config, AgentLog log, EphemeralKeyPool keys) {
+    /**
+     * Grants the module access the woven code needs and installs the hook. Returns what builds the hook ahead of
+     * the first connect (a plain {@code Runnable}: the caller must not name the bootstrap types), or null if a hook
+     * was already there.
+     */
+    static Runnable install(Instrumentation instrumentation, AgentConfig config, AgentLog log, EphemeralKeyPool keys) {
         openJavaBase(instrumentation);
-        return ConnectDispatcher.install(new DeferredHook(config, log, keys));
+        DeferredHook hook = new DeferredHook(config, log, keys);
+        if (!ConnectDispatcher.install(hook)) {
+            return null;
+        }
+        return new Runnable() { // no lambda bootstrap on the activation path
+            @Override
+            public void run() {
+                hook.prepare();
+            }
+        };
     }
 
     /**

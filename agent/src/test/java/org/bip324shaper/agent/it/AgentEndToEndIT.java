@@ -249,6 +249,20 @@ class AgentEndToEndIT {
         }
     }
 
+    /** The first connect does not pay for the weaving and the hook: the warm-up did both after its delay. */
+    @ParameterizedTest
+    @MethodSource("javas")
+    void theWarmUpReadiesTheConnectPathBeforeAnyConnect(Path java) throws Exception {
+        ChildResult child = runChild(java, List.of(), "log=debug", IdleMain.class, "3000");
+
+        assertEquals(0, child.exitCode, child.describe());
+        String log = child.stderr;
+        assertTrue(log.contains("instrumented java.net.Socket"), log);
+        assertTrue(log.contains("instrumented sun.nio.ch.SocketChannelImpl"), log);
+        assertTrue(log.contains("[bip324] INFO  agent active:"), log);
+        assertTrue(log.contains("connect hook built by the warm-up, before any connect"), log);
+    }
+
     /** Runs the probe with {@code jvmArgs} (before the agent's) and the bip324 agent with {@code agentArgs}. */
     private ChildResult runChild(Path java, List<String> jvmArgs, String agentArgs) throws Exception {
         return runChild(java, jvmArgs, agentArgs, ConnectProbeMain.class, String.valueOf(selected.port()),
