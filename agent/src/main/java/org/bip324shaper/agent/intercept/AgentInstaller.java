@@ -32,10 +32,11 @@ public final class AgentInstaller {
 
     static final Duration PEER_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /**
-     * The key pool starts filling this long after premain, off the JVM's own start-up (a wallet spends longer
-     * than this before its first connect; one that connects earlier ends the wait).
+     * The warm-up (connect path, handshake, then the key pool) starts this long after premain: past a short
+     * program's whole life (a hello world ends within about 110 ms), and before a wallet's first connect (bitcoinj
+     * reaches PeerGroup.start() 500-700 ms in). A connect that comes earlier ends the wait.
      */
-    static final Duration KEY_POOL_DELAY = Duration.ofMillis(500);
+    static final Duration KEY_POOL_DELAY = Duration.ofMillis(200);
 
     private final AgentConfig config;
     private final Instrumentation instrumentation;
