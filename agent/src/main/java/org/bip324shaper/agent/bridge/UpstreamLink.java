@@ -262,6 +262,8 @@ final class UpstreamLink {
         String command = m.command();
         if (command.equals("version")) {
             catchUp.onWalletVersion(m);
+        } else {
+            catchUp.onWalletMessage(m);
         }
         if (normalize.contains(Normalization.PINGS) && command.equals("ping")) {
             if (catchUp.isBehind() && forwarding(m)) {
