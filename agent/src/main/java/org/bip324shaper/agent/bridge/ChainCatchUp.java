@@ -16,10 +16,7 @@ import org.bip324shaper.core.message.NetworkMessage;
  * so the requests that drive it reveal nothing more by going at once.
  *
  * <p>Heights: the peer's is the start height of its {@code version}; the wallet's is the start height of its latest
- * {@code version} (every redial sends one), plus the blocks and headers relayed to it since. bitcoinj fetches
- * headers only up to its fast catch-up time (its keys' age) and drops the rest of that {@code headers} message: a
- * {@code getblocks} right after one means it switched to blocks there, so that message's headers no longer count
- * (a 200-block sync of a new wallet was otherwise taken as in step and waited for the tick). The wallet is behind
+ * {@code version} (every redial sends one), plus the blocks and headers relayed to it since. The wallet is behind
  * while its height is below the peer's. Blocks found after the session began do not raise the peer's height, so a
  * wallet that is in step keeps its requests shaped (a new block's {@code getdata}, an orphan's {@code getblocks}).
  * Until both versions were seen, or if one does not parse, nothing is released early.
@@ -35,8 +32,6 @@ final class ChainCatchUp {
 
     private long peerHeight = UNKNOWN;
     private long walletHeight = UNKNOWN;
-    /** The headers of the last {@code headers} message, while nothing else came to the wallet after it. */
-    private long lastHeaders;
 
     /** The peer's {@code version}. */
     synchronized void onPeerVersion(NetworkMessage version) {
@@ -46,18 +41,6 @@ final class ChainCatchUp {
     /** A wallet connection's {@code version}: a redial reports where the wallet is now. */
     synchronized void onWalletVersion(NetworkMessage version) {
         walletHeight = startHeight(version);
-        lastHeaders = 0;
-    }
-
-    /** A message from the wallet, before {@link #releaseFor} judges it. */
-    synchronized void onWalletMessage(NetworkMessage m) {
-        if (!DOWNLOAD_REQUESTS.contains(m.command())) {
-            return; // a ping between the headers and the getblocks changes nothing
-        }
-        if (m.command().equals("getblocks") && lastHeaders > 0 && walletHeight != UNKNOWN) {
-            walletHeight -= lastHeaders; // it took the blocks before them as headers at most, not these
-        }
-        lastHeaders = 0;
     }
 
     /** A message from the peer that was handed to the wallet. */
@@ -67,11 +50,12 @@ final class ChainCatchUp {
             case "headers" -> headerCount(m);
             default -> 0;
         };
-        synchronized (this) {
-            if (blocks > 0 && walletHeight != UNKNOWN) {
-                walletHeight += blocks;
+        if (blocks > 0) {
+            synchronized (this) {
+                if (walletHeight != UNKNOWN) {
+                    walletHeight += blocks;
+                }
             }
-            lastHeaders = m.command().equals("headers") ? blocks : 0;
         }
     }
 

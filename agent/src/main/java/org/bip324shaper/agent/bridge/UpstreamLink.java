@@ -262,8 +262,6 @@ final class UpstreamLink {
         String command = m.command();
         if (command.equals("version")) {
             catchUp.onWalletVersion(m);
-        } else {
-            catchUp.onWalletMessage(m);
         }
         if (normalize.contains(Normalization.PINGS) && command.equals("ping")) {
             if (catchUp.isBehind() && forwarding(m)) {

@@ -71,42 +71,6 @@ class ChainCatchUpTest {
         assertFalse(c.isBehind());
     }
 
-    /** bitcoinj's fast catch-up: headers up to its keys' age, then getblocks from there; all 200 were past it. */
-    @Test
-    void aGetblocksRightAfterHeadersTakesThoseHeadersBack() {
-        ChainCatchUp c = new ChainCatchUp();
-        c.onPeerVersion(version(200));
-        c.onWalletVersion(version(0));
-        c.onWalletMessage(GETHEADERS);
-        c.onRelayedToWallet(headers(200));
-        assertFalse(c.isBehind(), "200 headers: the wallet may have taken them all");
-        c.onWalletMessage(new NetworkMessage("ping", new byte[8]));
-        c.onWalletMessage(GETBLOCKS);
-        assertTrue(c.isBehind(), "it asks for blocks from before them");
-        assertEquals(Release.NOW, c.releaseFor(GETBLOCKS));
-        c.onWalletMessage(GETBLOCKS);
-        assertTrue(c.isBehind(), "taken back once only");
-        for (int i = 0; i < 200; i++) {
-            c.onRelayedToWallet(new NetworkMessage("merkleblock", new byte[80]));
-        }
-        assertFalse(c.isBehind());
-    }
-
-    @Test
-    void headersFollowedByAnythingElseStillCount() {
-        ChainCatchUp c = new ChainCatchUp();
-        c.onPeerVersion(version(2_000));
-        c.onWalletVersion(version(0));
-        c.onRelayedToWallet(headers(2_000));
-        c.onWalletMessage(GETHEADERS); // a headers-only client asks for the next batch
-        c.onWalletMessage(GETBLOCKS);
-        assertFalse(c.isBehind());
-        c.onRelayedToWallet(headers(10));
-        c.onRelayedToWallet(new NetworkMessage("inv", new byte[37]));
-        c.onWalletMessage(GETBLOCKS);
-        assertFalse(c.isBehind(), "another message came between: the headers stand");
-    }
-
     @Test
     void aHeadersMessageClaimingMoreThanCoreSendsIsNotCounted() {
         ChainCatchUp c = new ChainCatchUp();
